@@ -1,0 +1,26 @@
+"""One object holding every service of an open database, built once by the app or a command."""
+
+from __future__ import annotations
+
+from smallbiz_crm.services.clock import Clock, system_clock
+from smallbiz_crm.services.customers import CustomerService
+from smallbiz_crm.services.interactions import InteractionService
+from smallbiz_crm.services.journey import JourneyService
+from smallbiz_crm.services.personas import PersonaService, TagService
+from smallbiz_crm.services.settings import SettingsService
+from smallbiz_crm.store.engine import Database
+
+
+class Services:
+    def __init__(self, db: Database, clock: Clock = system_clock) -> None:
+        self.db = db
+        self.clock = clock
+        self.customers = CustomerService(db, clock)
+        self.interactions = InteractionService(db, clock)
+        self.journey = JourneyService(db, clock)
+        self.personas = PersonaService(db)
+        self.tags = TagService(db)
+        self.settings = SettingsService(db)
+
+    def close(self) -> None:
+        self.db.close()

@@ -1,0 +1,1 @@
+"""The SQLite file: tables, connections, migrations, backups and integrity checks."""
