@@ -1,0 +1,216 @@
+"""The command line: every job that makes sense unattended, and the window when none is given."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NoReturn
+
+from smallbiz_crm import APP_NAME, __version__
+from smallbiz_crm.paths import AppPaths, resolve
+from smallbiz_crm.user_errors import UserError, user_message
+
+if TYPE_CHECKING:
+    from smallbiz_crm.services.registry import Services
+
+EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        # argparse prints usage and exits 2; keep that, but to stderr only and one line more.
+        self.print_usage(sys.stderr)
+        print(f"{self.prog}: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="smallbiz-crm", description=f"{APP_NAME}: customers, follow-ups "
+                     "and trust-building gestures for a small shop. With no command, opens "
+                     "the window.")
+    parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
+    where = parser.add_mutually_exclusive_group()
+    where.add_argument("--db", metavar="PATH", help="the database file to use")
+    where.add_argument("--data-dir", metavar="DIR",
+                       help="folder for the database, backups and logs")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    demo = sub.add_parser("demo", help="fill the database with realistic sample data")
+    demo.add_argument("--customers", type=int, default=300, metavar="N")
+    demo.add_argument("--seed", type=int, default=1, metavar="S")
+
+    search = sub.add_parser("search", help="find customers; prints id, name, company, email, "
+                            "phone separated by tabs")
+    search.add_argument("query")
+    search.add_argument("--limit", type=int, default=50)
+
+    imp = sub.add_parser("import", help="import customers from a file")
+    imp.add_argument("format", choices=["csv"])
+    imp.add_argument("file")
+    imp.add_argument("--dry-run", action="store_true", help="check the file, import nothing")
+
+    backup = sub.add_parser("backup", help="write a verified copy of the database")
+    backup.add_argument("dest", nargs="?", help="file or folder (default: the backups folder)")
+
+    restore = sub.add_parser("restore", help="replace the database with a backup "
+                             "(the current file is backed up first)")
+    restore.add_argument("backup")
+
+    sub.add_parser("check", help="check the file's integrity and schema revision")
+    return parser
+
+
+def _open(paths: AppPaths, create: bool = False) -> Services:
+    from smallbiz_crm.services.registry import Services
+    from smallbiz_crm.store.engine import open_database
+
+    return Services(open_database(paths.db_file, paths.backups_dir, create=create))
+
+
+def _progress(label: str) -> Callable[[int, int], None]:
+    def report(done: int, total: int) -> None:
+        if sys.stderr is not None and sys.stderr.isatty():
+            print(f"\r{label}: {done:,} / {total:,}", end="", file=sys.stderr, flush=True)
+            if done >= total:
+                print(file=sys.stderr)
+    return report
+
+
+def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
+    from smallbiz_crm.services.demo import fill_demo
+
+    if args.customers < 1 or args.customers > 1_000_000:
+        raise UserError("--customers must be between 1 and 1,000,000.")
+    services = _open(paths, create=True)
+    try:
+        summary = fill_demo(services.db, customers=args.customers, seed=args.seed,
+                            progress=_progress("demo customers"))
+    finally:
+        services.close()
+    print(f"Filled {paths.db_file} with sample data: {summary}")
+    return EXIT_OK
+
+
+def cmd_search(args: argparse.Namespace, paths: AppPaths) -> int:
+    services = _open(paths)
+    try:
+        rows = services.customers.search(args.query, limit=args.limit)
+    finally:
+        services.close()
+    for row in rows:
+        fields = (str(row.id), row.name, row.company, row.email, row.phone)
+        print("\t".join(field.replace("\t", " ") for field in fields))
+    return EXIT_OK
+
+
+def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
+    from smallbiz_crm.services.importing import import_csv
+
+    source = Path(args.file)
+    if not source.is_file():
+        raise UserError(f"There is no file at {source}.")
+    services = _open(paths, create=True)
+    try:
+        result = import_csv(services.db, source, dry_run=args.dry_run, clock=services.clock)
+    finally:
+        services.close()
+    print(result.describe())
+    return EXIT_OK
+
+
+def cmd_backup(args: argparse.Namespace, paths: AppPaths) -> int:
+    from smallbiz_crm.store.backup import backup_to, timestamped_name
+    from smallbiz_crm.store.engine import check_is_database
+
+    check_is_database(paths.db_file)
+    if args.dest is None:
+        dest = paths.backups_dir / timestamped_name()
+    else:
+        dest = Path(args.dest).expanduser()
+        if dest.is_dir():
+            dest = dest / timestamped_name()
+        if dest.resolve() == paths.db_file.resolve():
+            raise UserError("A backup cannot overwrite the database it copies.")
+    backup_to(paths.db_file, dest)
+    print(f"Backed up to {dest}")
+    return EXIT_OK
+
+
+def cmd_restore(args: argparse.Namespace, paths: AppPaths) -> int:
+    from smallbiz_crm.store.backup import restore_from
+
+    source = Path(args.backup).expanduser()
+    if not source.is_file():
+        raise UserError(f"There is no backup file at {source}.")
+    if paths.db_file.exists() and source.resolve() == paths.db_file.resolve():
+        raise UserError("That is the database itself, not a backup of it.")
+    safety = restore_from(source, paths.db_file, paths.backups_dir)
+    # Bring an older backup up to this app's schema (taking its own backup first).
+    _open(paths).close()
+    note = f" (the previous file was saved as {safety})" if safety else ""
+    print(f"Restored {paths.db_file} from {source}{note}")
+    return EXIT_OK
+
+
+def cmd_check(args: argparse.Namespace, paths: AppPaths) -> int:
+    from smallbiz_crm.store.backup import integrity_problems
+    from smallbiz_crm.store.migrate import HEAD_REVISION, current_revision
+
+    problems = integrity_problems(paths.db_file)
+    if problems:
+        raise UserError(f"{paths.db_file} is damaged: {problems[0]}")
+    revision = current_revision(paths.db_file)
+    state = ("current" if revision == HEAD_REVISION
+             else f"older than this app's {HEAD_REVISION}; it is upgraded when opened")
+    print(f"{paths.db_file}: integrity ok; schema {revision or 'none'} ({state})")
+    return EXIT_OK
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, AppPaths], int]] = {
+    "demo": cmd_demo,
+    "search": cmd_search,
+    "import": cmd_import,
+    "backup": cmd_backup,
+    "restore": cmd_restore,
+    "check": cmd_check,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    paths = resolve(db=args.db, data_dir=args.data_dir)
+    if args.command is None:
+        from smallbiz_crm.app import run_gui
+
+        return run_gui(paths)
+    return run_command(args, paths)
+
+
+def run_command(args: argparse.Namespace, paths: AppPaths) -> int:
+    from smallbiz_crm.logs import log, setup_logging
+
+    try:
+        paths.ensure_dirs()
+        setup_logging(paths.log_file)
+    except OSError as exc:
+        return _fail(f"Cannot use the data folder {paths.data_dir}: {exc.strerror}.")
+    try:
+        return COMMANDS[args.command](args, paths)
+    except KeyboardInterrupt:
+        return _fail("Stopped. Everything committed before the stop is kept.")
+    except Exception as exc:
+        message = user_message(exc)
+        if message is None:
+            log.exception("command %s failed", args.command)
+            message = (f"Unexpected error ({type(exc).__name__}: {exc}). "
+                       f"Details are in {paths.log_file}")
+        return _fail(message)
+
+
+def _fail(message: str) -> int:
+    # Under gui-scripts on Windows there is no stderr; the log already has the details.
+    if sys.stderr is not None:
+        print(f"smallbiz-crm: {' '.join(message.split())}", file=sys.stderr)
+    return EXIT_USER_ERROR
