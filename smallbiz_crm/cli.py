@@ -106,17 +106,35 @@ def cmd_search(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
-    from smallbiz_crm.services.importing import import_csv
+    from smallbiz_crm.services.importing import apply_import, plan_import, read_csv
 
     source = Path(args.file)
     if not source.is_file():
         raise UserError(f"There is no file at {source}.")
+    raw = read_csv(source)  # a file that is no table fails here, before the database is touched
     services = _open(paths, create=True)
     try:
-        result = import_csv(services.db, source, dry_run=args.dry_run, clock=services.clock)
+        plan = plan_import(services.db, raw)
+        # Every bad row on standard output (there may be many), one summary line on stderr.
+        for problem in plan.problems:
+            print(problem)
+        for duplicate in plan.duplicates:
+            print(f"{duplicate} (imported anyway)" if not args.dry_run else duplicate)
+        if plan.problems:
+            lines = len({problem.line for problem in plan.problems})
+            raise UserError(f"Nothing was imported: {lines:,} row(s) of {source.name} have "
+                            "problems, listed above.")
+        if args.dry_run:
+            print(f"Dry run: {len(plan.customers):,} customer(s) in {source.name} are ready "
+                  "to import; nothing was written.")
+            return EXIT_OK
+        result = apply_import(services.db, plan, source.name, services.clock,
+                              progress=_progress("import"))
     finally:
         services.close()
-    print(result.describe())
+    print(f"Imported {result.imported:,} customer(s) from {source.name}.")
+    if result.ignored_columns:
+        print(f"Columns not imported: {', '.join(result.ignored_columns)}")
     return EXIT_OK
 
 
@@ -200,7 +218,7 @@ def run_command(args: argparse.Namespace, paths: AppPaths) -> int:
         return COMMANDS[args.command](args, paths)
     except KeyboardInterrupt:
         return _fail("Stopped. Everything committed before the stop is kept.")
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the one place that turns errors into one line
         message = user_message(exc)
         if message is None:
             log.exception("command %s failed", args.command)

@@ -10,8 +10,11 @@ def parse_cents(text: str) -> int:
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "")
     if not cleaned:
         raise ValueError("Enter an amount, e.g. 12.50.")
-    # A single comma with at most two digits after it is a decimal comma (12,50).
-    if cleaned.count(",") == 1 and "." not in cleaned and len(cleaned.split(",")[1]) <= 2:
+    if "," in cleaned and "." in cleaned and cleaned.rfind(",") > cleaned.rfind("."):
+        # 1.234,50: dots group thousands, the comma is the decimal point.
+        cleaned = cleaned.replace(".", "").replace(",", ".")
+    elif cleaned.count(",") == 1 and "." not in cleaned and len(cleaned.split(",")[1]) <= 2:
+        # A single comma with at most two digits after it is a decimal comma (12,50).
         cleaned = cleaned.replace(",", ".")
     cleaned = cleaned.replace(",", "")
     try:

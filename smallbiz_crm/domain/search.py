@@ -33,6 +33,10 @@ def fts_query(text: str) -> str | None:
         # Typed like a phone number: formatting does not matter, digits are a substring.
         words = _WORD.findall(stripped)
         phone = f"phone_search : {_quote(digits)}*"
+        national = digits.lstrip("0")
+        if national != digits and len(national) >= MIN_PHONE_SUFFIX:
+            # Typed the national way (020 7946 …): stored numbers are international (44 20 …).
+            phone = f"{phone} OR phone_search : {_quote(national)}*"
         if len(words) == 1:
             return f"({phone}) OR {_quote(words[0])}*"
         return phone

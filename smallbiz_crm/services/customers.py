@@ -49,8 +49,8 @@ _SORTS = {
     "last_contact": "c.last_contact_at IS NULL, c.last_contact_at",
     "next_follow_up": "c.next_follow_up_on IS NULL, c.next_follow_up_on",
 }
-_TAG_NAMES = ("(SELECT group_concat(t.name, ', ') FROM customer_tag ct "
-              "JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = c.id)")
+_TAG_NAMES = ("(SELECT group_concat(name, ', ') FROM (SELECT t.name AS name FROM customer_tag ct "
+              "JOIN tag t ON t.id = ct.tag_id WHERE ct.customer_id = c.id ORDER BY t.name))")
 
 
 def customer_record(customer: Customer) -> CustomerRecord:
@@ -110,8 +110,8 @@ def tags_by_name(session: Session, names: Iterable[str]) -> list[Tag]:
             wanted.setdefault(cleaned.casefold(), cleaned)
     if not wanted:
         return []
-    existing = {tag.name.casefold(): tag for tag in session.scalars(
-        select(Tag).where(func.lower(Tag.name).in_([k.lower() for k in wanted])))}
+    # casefold in Python: SQLite's lower() folds ASCII only ("Été" vs "été"). Tags are few.
+    existing = {tag.name.casefold(): tag for tag in session.scalars(select(Tag))}
     result = []
     for key, name in wanted.items():
         tag = existing.get(key)
@@ -323,7 +323,9 @@ class CustomerService:
             params["tag_id"] = query.tag_id
         order = _SORTS.get(query.sort, _SORTS["name"])
         direction = " DESC" if query.descending else ""
-        order_sql = ", ".join(part + direction for part in order.split(", "))
+        # Blank values stay last in both directions: the "IS NULL" / "= ''" keys keep ASC.
+        order_sql = ", ".join(part if part.endswith(("IS NULL", "= ''")) else part + direction
+                              for part in order.split(", "))
         joins = ""
         if query.sort == "stage":
             joins = " JOIN journey_stage s ON s.id = c.stage_id"

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, insert, literal, select, update
 
 from smallbiz_crm.domain.kinds import StageChangeReason
 from smallbiz_crm.domain.records import StageChangeRecord, StageRecord
 from smallbiz_crm.domain.validation import Collector, ValidationError, check_name
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.errors import NotFoundError
+from smallbiz_crm.services.names import clashing_id
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import Customer, JourneyStage, StageChange
 
@@ -28,9 +29,10 @@ class JourneyService:
 
     def stages(self) -> list[StageRecord]:
         with self.db.read() as session:
-            counts = dict(session.execute(
-                select(Customer.stage_id, func.count()).where(Customer.archived.is_(False))
-                .group_by(Customer.stage_id)).tuples().all())
+            counts: dict[int, int] = {
+                stage_id: count for stage_id, count in session.execute(
+                    select(Customer.stage_id, func.count()).where(Customer.archived.is_(False))
+                    .group_by(Customer.stage_id))}
             return [stage_record(stage, counts.get(stage.id, 0)) for stage in
                     session.scalars(select(JourneyStage).order_by(JourneyStage.position))]
 
@@ -40,8 +42,7 @@ class JourneyService:
         if rhythm is not None and not 1 <= rhythm <= 3650:
             errors.add("contact_rhythm_days", "The contact rhythm is a number of days, 1–3650.")
         with self.db.read() as session:
-            clash = session.scalar(select(JourneyStage.id).where(
-                func.lower(JourneyStage.name) == clean.lower()))
+            clash = clashing_id(session, JourneyStage, clean)
         if clash is not None and clash != stage_id:
             errors.add("name", f"There is already a stage called '{clean}'.")
         errors.raise_if_any()
@@ -100,11 +101,12 @@ class JourneyService:
                         "stage to move them to.")
                 # Set-based: a stage can hold tens of thousands of customers.
                 session.execute(
-                    StageChange.__table__.insert().from_select(
+                    insert(StageChange).from_select(
                         ["customer_id", "from_stage_id", "to_stage_id", "from_stage_name",
                          "to_stage_name", "changed_at", "reason"],
-                        select(Customer.id, Customer.stage_id, target.id, stage.name,
-                               target.name, now, StageChangeReason.STAGE_REMOVED.value)
+                        select(Customer.id, Customer.stage_id, literal(target.id),
+                               literal(stage.name), literal(target.name), literal(now),
+                               literal(StageChangeReason.STAGE_REMOVED.value))
                         .where(Customer.stage_id == stage_id)))
                 session.execute(update(Customer).where(Customer.stage_id == stage_id)
                                 .values(stage_id=target.id, version=Customer.version + 1)

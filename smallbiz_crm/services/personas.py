@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select
 from smallbiz_crm.domain.records import PersonaRecord, TagRecord
 from smallbiz_crm.domain.validation import Collector, check_long_text, check_name
 from smallbiz_crm.services.errors import NotFoundError
+from smallbiz_crm.services.names import clashing_id
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import Customer, CustomerTag, Persona, Tag
 
@@ -25,9 +26,9 @@ class PersonaService:
 
     def all(self) -> list[PersonaRecord]:
         with self.db.read() as session:
-            counts = dict(session.execute(
-                select(Customer.persona_id, func.count()).group_by(Customer.persona_id))
-                .tuples().all())
+            counts: dict[int | None, int] = {
+                persona_id: count for persona_id, count in session.execute(
+                    select(Customer.persona_id, func.count()).group_by(Customer.persona_id))}
             return [persona_record(p, counts.get(p.id, 0))
                     for p in session.scalars(select(Persona).order_by(Persona.name))]
 
@@ -47,8 +48,7 @@ class PersonaService:
         motivation = check_long_text(motivation, errors, "motivation", "What drives them")
         how_to_talk = check_long_text(how_to_talk, errors, "how_to_talk", "How to talk to them")
         with self.db.unit_of_work() as session:
-            clash = session.scalar(select(Persona.id).where(
-                func.lower(Persona.name) == clean.lower()))
+            clash = clashing_id(session, Persona, clean)
             if clash is not None and clash != persona_id:
                 errors.add("name", f"There is already a persona called '{clean}'.")
             errors.raise_if_any()
@@ -84,14 +84,14 @@ class TagService:
             rows = session.execute(
                 select(Tag.id, Tag.name, func.count(CustomerTag.customer_id))
                 .outerjoin(CustomerTag, CustomerTag.tag_id == Tag.id)
-                .group_by(Tag.id).order_by(Tag.name)).tuples().all()
+                .group_by(Tag.id).order_by(Tag.name)).all()
             return [TagRecord(id=i, name=n, customer_count=c) for i, n, c in rows]
 
     def rename(self, tag_id: int, name: str) -> TagRecord:
         errors = Collector()
         clean = check_name(name, errors, label="Tag name")
         with self.db.unit_of_work() as session:
-            clash = session.scalar(select(Tag.id).where(func.lower(Tag.name) == clean.lower()))
+            clash = clashing_id(session, Tag, clean)
             if clash is not None and clash != tag_id:
                 errors.add("name", f"There is already a tag called '{clean}'.")
             errors.raise_if_any()

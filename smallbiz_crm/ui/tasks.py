@@ -40,7 +40,7 @@ class Task(QRunnable):
     def run(self) -> None:
         try:
             result = self.op(self.signals.progress.emit, self._cancel.is_set)
-        except BaseException as exc:
+        except BaseException as exc:  # noqa: BLE001 - handed back to the UI thread
             log.exception("background task failed")
             self.signals.failed.emit(exc)
         else:

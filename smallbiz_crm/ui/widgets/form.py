@@ -68,7 +68,8 @@ class FieldErrors:
 
 
 def make_error_label(object_name: str) -> QLabel:
-    label = QLabel(objectName=object_name)
+    label = QLabel()
+    label.setObjectName(object_name)
     label.setWordWrap(True)
     label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     palette = label.palette()
