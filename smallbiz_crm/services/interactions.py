@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from sqlalchemy import select
 
 from smallbiz_crm.domain.journey import stage_after_purchase
@@ -16,22 +14,17 @@ from smallbiz_crm.domain.records import (
 )
 from smallbiz_crm.domain.validation import Collector, check_cents, check_long_text, check_when
 from smallbiz_crm.services.clock import Clock, system_clock
+from smallbiz_crm.services.customer_clock import touch
 from smallbiz_crm.services.customers import load_customer, record_stage_change
 from smallbiz_crm.services.journey import stage_record
 from smallbiz_crm.store.engine import Database
-from smallbiz_crm.store.models import Customer, Interaction, JourneyStage
+from smallbiz_crm.store.models import Interaction, JourneyStage
 
 
 def interaction_record(row: Interaction) -> InteractionRecord:
     return InteractionRecord(id=row.id, customer_id=row.customer_id, kind=row.kind,
                              occurred_at=row.occurred_at, summary=row.summary,
                              sentiment=row.sentiment, amount_cents=row.amount_cents)
-
-
-def touch(customer: Customer, when: datetime) -> None:
-    """Any contact resets the customer's clock for the "losing touch" list."""
-    if customer.last_contact_at is None or when > customer.last_contact_at:
-        customer.last_contact_at = when
 
 
 class InteractionService:
