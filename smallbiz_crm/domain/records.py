@@ -171,7 +171,9 @@ class LoggedInteraction:
 class TimelineEntry:
     """One line of a customer's mixed timeline, newest first."""
 
-    kind: str  # interaction, gesture, stage, concern, follow_up, feedback
+    # "interaction:<kind>" (e.g. interaction:purchase), gesture, stage, concern, follow_up,
+    # feedback; kind.partition(":")[0] is the source table.
+    kind: str
     when: datetime
     title: str
     detail: str = ""

@@ -8,6 +8,7 @@ from smallbiz_crm.services.interactions import InteractionService
 from smallbiz_crm.services.journey import JourneyService
 from smallbiz_crm.services.personas import PersonaService, TagService
 from smallbiz_crm.services.settings import SettingsService
+from smallbiz_crm.services.timeline import TimelineService
 from smallbiz_crm.store.engine import Database
 
 
@@ -21,6 +22,7 @@ class Services:
         self.personas = PersonaService(db)
         self.tags = TagService(db)
         self.settings = SettingsService(db)
+        self.timeline = TimelineService(db, clock)
 
     def close(self) -> None:
         self.db.close()

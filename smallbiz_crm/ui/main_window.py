@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, QSize, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
+    QDialog,
+    QInputDialog,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QMenu,
     QMessageBox,
     QSplitter,
     QStackedWidget,
@@ -18,83 +23,169 @@ from PySide6.QtWidgets import (
 
 from smallbiz_crm import APP_NAME, __version__
 from smallbiz_crm.services.registry import Services
+from smallbiz_crm.services.settings import SAMPLE_DATA
+from smallbiz_crm.ui.errors import show_error
 from smallbiz_crm.ui.pages.coming import ComingPage
 from smallbiz_crm.ui.pages.customers import CustomersPage
+from smallbiz_crm.ui.pages.welcome import WelcomePage
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.text import count_text
+from smallbiz_crm.ui.undo import ArchiveCommand, DeleteCommand
+from smallbiz_crm.ui.widgets.profile import ProfilePanel
+
+PAGE_TODAY, PAGE_CUSTOMERS, PAGE_FOLLOW_UPS, PAGE_GESTURES, PAGE_FEEDBACK, PAGE_INSIGHTS = (
+    range(6))
 
 
 class MainWindow(QMainWindow):
+    # Asks the app to open another database file in a new window (the sample data).
+    open_database_requested = Signal(object)
+
     def __init__(self, services: Services, log_file: Path, settings: QSettings,
-                 parent: QWidget | None = None) -> None:
+                 sample_db: Path | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.services = services
         self.log_file = log_file
         self.settings = settings
+        self.sample_db = sample_db
         self.tasks = TaskRunner(self)
+        self.undo_stack = QUndoStack(self)
         self.setObjectName("mainWindow")
         self.setWindowTitle(self._title())
-        self.resize(QSize(1200, 760))
+        self.resize(QSize(1280, 800))
 
         self.navigation = QListWidget(objectName="navigation")
         self.navigation.setMaximumWidth(220)
         self.navigation.setSpacing(2)
         self.pages = QStackedWidget(objectName="pages")
+
         self.customers_page = CustomersPage(services, self.tasks)
-        self._add_page(self.tr("Customers"), self.customers_page)
-        for title, text in (
-            (self.tr("Today"), self.tr("What is overdue, due today and waiting for an answer "
-                                       "will be shown here.")),
-            (self.tr("Follow-ups"), self.tr("Follow-up reminders will be listed here.")),
-            (self.tr("Gestures"), self.tr("The ledger of trust-building gestures will be "
-                                          "shown here.")),
-            (self.tr("Feedback"), self.tr("Product feedback and its status will be shown "
-                                          "here.")),
-            (self.tr("Insights"), self.tr("Charts of the shop's numbers will be shown here.")),
+        self.profile = ProfilePanel(services)
+        self.customers_page.splitter.addWidget(self.profile)
+        self.customers_page.splitter.setStretchFactor(0, 3)
+        self.customers_page.splitter.setStretchFactor(1, 2)
+        self.welcome = WelcomePage()
+        self.customers_stack = QStackedWidget(objectName="customersStack")
+        self.customers_stack.addWidget(self.welcome)
+        self.customers_stack.addWidget(self.customers_page)
+
+        coming = self.tr("This page arrives in a coming version of {0}.").format(APP_NAME)
+        for title, page in (
+            (self.tr("Today"), ComingPage(self.tr("Today"), coming)),
+            (self.tr("Customers"), self.customers_stack),
+            (self.tr("Follow-ups"), ComingPage(self.tr("Follow-ups"), coming)),
+            (self.tr("Gestures"), ComingPage(self.tr("Gestures"), coming)),
+            (self.tr("Feedback"), ComingPage(self.tr("Feedback"), coming)),
+            (self.tr("Insights"), ComingPage(self.tr("Insights"), coming)),
         ):
-            self._add_page(title, ComingPage(title, text))
+            self.pages.addWidget(page)
+            QListWidgetItem(title, self.navigation)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
 
-        splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
-        splitter.addWidget(self.navigation)
-        splitter.addWidget(self.pages)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([170, 1030])
-        self.setCentralWidget(splitter)
+        self.main_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
+        self.main_splitter.addWidget(self.navigation)
+        self.main_splitter.addWidget(self.pages)
+        self.main_splitter.setStretchFactor(1, 1)
+        self.main_splitter.setChildrenCollapsible(False)
+        self.main_splitter.setSizes([170, 1110])
+        self.setCentralWidget(self.main_splitter)
+
         self._build_menus()
-        self.customers_page.list_reloaded.connect(self._show_count)
-        self.navigation.setCurrentRow(0)
+        self.customers_page.list_reloaded.connect(self._on_list_reloaded)
+        self.customers_page.current_customer_changed.connect(self._on_current_customer)
+        self.profile.edit_requested.connect(self.edit_customer)
+        self.profile.log_requested.connect(self.log_interaction)
+        self.profile.open_customer.connect(self.open_customer)
+        self.welcome.add_customer.connect(self.new_customer)
+        self.welcome.import_contacts.connect(self.import_contacts)
+        self.welcome.explore_sample.connect(self.explore_sample_data)
+        self.navigation.setCurrentRow(PAGE_CUSTOMERS)
         self._restore_state()
+        self._update_welcome()
         self.customers_page.reload()
 
-    def _title(self) -> str:
-        return f"{APP_NAME} — {self.services.db.path.name}"
+    # -- shell ------------------------------------------------------------------------------
 
-    def _add_page(self, title: str, page: QWidget) -> None:
-        self.pages.addWidget(page)
-        QListWidgetItem(title, self.navigation)
+    def _title(self) -> str:
+        name = self.services.db.path.name
+        if self.services.settings.get(SAMPLE_DATA):
+            return self.tr("{0} — sample data ({1})").format(APP_NAME, name)
+        return f"{APP_NAME} — {name}"
+
+    def _action(self, menu: QMenu, text: str, slot: Callable[[], object],
+                shortcut: QKeySequence | QKeySequence.StandardKey | str | None = None,
+                name: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+        if name:
+            action.setObjectName(name)
+        action.triggered.connect(lambda _checked=False: slot())
+        menu.addAction(action)
+        return action
 
     def _build_menus(self) -> None:
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        quit_action = QAction(self.tr("&Quit"), self)
-        quit_action.setShortcut(QKeySequence.StandardKey.Quit)
-        quit_action.triggered.connect(self.close)
-        file_menu.addAction(quit_action)
+        bar = self.menuBar()
+        file_menu = bar.addMenu(self.tr("&File"))
+        self._action(file_menu, self.tr("&New customer…"), self.new_customer,
+                     QKeySequence.StandardKey.New, "newCustomerAction")
+        self._action(file_menu, self.tr("&Import contacts…"), self.import_contacts,
+                     name="importAction")
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("Open &sample data"), self.explore_sample_data,
+                     name="sampleDataAction")
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("&Quit"), self.close, QKeySequence.StandardKey.Quit)
 
-        edit_menu = self.menuBar().addMenu(self.tr("&Edit"))
-        find_action = QAction(self.tr("&Find customer"), self)
-        find_action.setShortcut(QKeySequence.StandardKey.Find)
-        find_action.triggered.connect(self.focus_search)
-        edit_menu.addAction(find_action)
+        edit_menu = bar.addMenu(self.tr("&Edit"))
+        undo = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        undo.setObjectName("undoAction")
+        redo = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
+        redo.setShortcut(QKeySequence.StandardKey.Redo)
+        edit_menu.addActions([undo, redo])
+        edit_menu.addSeparator()
+        self._action(edit_menu, self.tr("&Find customer"), self.focus_search,
+                     QKeySequence.StandardKey.Find, "findAction")
+        edit_menu.addSeparator()
+        self._action(edit_menu, self.tr("&Personas…"), self.manage_personas)
+        self._action(edit_menu, self.tr("&Tags…"), self.manage_tags)
+        self._action(edit_menu, self.tr("Journey &stages…"), self.manage_stages)
 
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        about = QAction(self.tr("&About {0}").format(APP_NAME), self)
-        about.triggered.connect(self.show_about)
-        help_menu.addAction(about)
+        view_menu = bar.addMenu(self.tr("&View"))
+        for row in range(self.navigation.count()):
+            self._action(view_menu, self.navigation.item(row).text(),
+                         partial(self.navigation.setCurrentRow, row), f"Ctrl+{row + 1}")
+        view_menu.addSeparator()
+        self._action(view_menu, self.tr("&Refresh"), self.refresh, QKeySequence.StandardKey.Refresh)
+
+        customer_menu = bar.addMenu(self.tr("&Customer"))
+        self._action(customer_menu, self.tr("&Edit…"), lambda: self.edit_customer(None),
+                     "Ctrl+E", "editCustomerAction")
+        self._action(customer_menu, self.tr("&Log interaction…"),
+                     lambda: self.log_interaction(None), "Ctrl+L", "logInteractionAction")
+        customer_menu.addSeparator()
+        self.stage_menu = customer_menu.addMenu(self.tr("&Move to stage"))
+        self.stage_menu.aboutToShow.connect(self._fill_stage_menu)
+        self._action(customer_menu, self.tr("Add &tag…"), self.add_tag_to_selected)
+        self._action(customer_menu, self.tr("&Remove tag…"), self.remove_tag_from_selected)
+        customer_menu.addSeparator()
+        self._action(customer_menu, self.tr("&Archive"), self.archive_selected,
+                     QKeySequence.StandardKey.Delete, "archiveAction")
+        self._action(customer_menu, self.tr("Re&store from archive"), self.restore_selected,
+                     name="restoreAction")
+        self._action(customer_menu, self.tr("&Delete permanently…"), self.delete_selected,
+                     "Shift+Del", "deleteAction")
+        customer_menu.addSeparator()
+        self._action(customer_menu, self.tr("Find &duplicates…"), self.find_duplicates,
+                     name="duplicatesAction")
+
+        help_menu = bar.addMenu(self.tr("&Help"))
+        self._action(help_menu, self.tr("&About {0}").format(APP_NAME), self.show_about)
 
     def focus_search(self) -> None:
-        self.navigation.setCurrentRow(0)
+        self.navigation.setCurrentRow(PAGE_CUSTOMERS)
+        self.customers_stack.setCurrentWidget(self.customers_page)
         self.customers_page.search.setFocus()
         self.customers_page.search.selectAll()
 
@@ -105,8 +196,213 @@ class MainWindow(QMainWindow):
             "<p>Log file: <code>{3}</code></p>").format(
                 APP_NAME, __version__, str(self.services.db.path), str(self.log_file)))
 
-    def _show_count(self, count: int) -> None:
+    def refresh(self) -> None:
+        self.customers_page.refresh_filters()
+        self._update_welcome()
+        self.customers_page.reload()
+
+    def _on_list_reloaded(self, count: int) -> None:
         self.statusBar().showMessage(count_text(count) + self.tr(" shown"))
+
+    def _on_current_customer(self, customer_id: int | None) -> None:
+        self.profile.show_customer(customer_id)
+
+    def _update_welcome(self) -> None:
+        empty = (self.services.customers.count(archived=False) == 0
+                 and self.services.customers.count(archived=True) == 0)
+        self.customers_stack.setCurrentWidget(self.welcome if empty else self.customers_page)
+
+    def _selected_ids(self) -> list[int]:
+        return self.customers_page.selected_customer_ids()
+
+    def _current_id(self, customer_id: int | None) -> int | None:
+        return customer_id if customer_id is not None else (
+            self.customers_page.current_customer_id())
+
+    def _after_change(self, select_id: int | None = None) -> None:
+        """Bring the list, filters and profile in step with the database after a change."""
+        self._update_welcome()
+        self.customers_page.refresh_filters()
+        self.customers_page.reload_now(select_id)
+        self.profile.show_customer(self.customers_page.current_customer_id())
+
+    def _guard(self, work: Callable[[], object]) -> None:
+        try:
+            work()
+        except Exception as exc:  # noqa: BLE001 - explained in a dialog, the app goes on
+            show_error(self, exc, self.log_file)
+
+    # -- customers --------------------------------------------------------------------------
+
+    def new_customer(self) -> None:
+        from smallbiz_crm.ui.dialogs.customer_dialog import CustomerDialog
+
+        dialog = CustomerDialog(self.services, None, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.saved_customer is not None:
+            self._show_customer_in_list(dialog.saved_customer.id)
+
+    def _show_customer_in_list(self, customer_id: int) -> None:
+        self.navigation.setCurrentRow(PAGE_CUSTOMERS)
+        page = self.customers_page
+        if page.search.text():
+            page.search.blockSignals(True)
+            page.search.clear()
+            page.search.blockSignals(False)
+        self._after_change(customer_id)
+
+    def open_customer(self, customer_id: int) -> None:
+        self._show_customer_in_list(customer_id)
+
+    def edit_customer(self, customer_id: int | None) -> None:
+        from smallbiz_crm.ui.dialogs.customer_dialog import CustomerDialog
+
+        target = self._current_id(customer_id)
+        if target is None:
+            return
+        dialog = CustomerDialog(self.services, target, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._after_change(target)
+
+    def log_interaction(self, customer_id: int | None) -> None:
+        from smallbiz_crm.ui.dialogs.interaction_dialog import InteractionDialog
+
+        target = self._current_id(customer_id)
+        if target is None:
+            return
+        dialog = InteractionDialog(self.services, target, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            logged = dialog.logged
+            self._after_change(target)
+            if logged is not None and logged.stage_change is not None:
+                self.statusBar().showMessage(self.tr("Moved to {0}").format(
+                    logged.stage_change.to_stage_name), 5000)
+
+    def _fill_stage_menu(self) -> None:
+        self.stage_menu.clear()
+        for stage in self.services.journey.stages():
+            action = self.stage_menu.addAction(stage.name)
+            action.triggered.connect(lambda _c=False, sid=stage.id: self.move_selected(sid))
+
+    def move_selected(self, stage_id: int) -> None:
+        ids = self._selected_ids()
+        if ids:
+            self._guard(lambda: self.services.customers.move_to_stage(ids, stage_id))
+            self._after_change()
+
+    def add_tag_to_selected(self, tag_name: str | None = None) -> None:
+        ids = self._selected_ids()
+        if not ids:
+            return
+        if tag_name is None:
+            names = [t.name for t in self.services.tags.all()]
+            tag_name, ok = QInputDialog.getItem(
+                self, self.tr("Add tag"), self.tr("Tag for {0}:").format(count_text(len(ids))),
+                names, 0, True)
+            if not ok:
+                return
+        name = tag_name
+        self._guard(lambda: self.services.customers.add_tag(ids, name))
+        self._after_change()
+
+    def remove_tag_from_selected(self, tag_id: int | None = None) -> None:
+        ids = self._selected_ids()
+        if not ids:
+            return
+        if tag_id is None:
+            tags = self.services.tags.all()
+            if not tags:
+                return
+            name, ok = QInputDialog.getItem(
+                self, self.tr("Remove tag"), self.tr("Tag to remove from {0}:").format(
+                    count_text(len(ids))), [t.name for t in tags], 0, False)
+            if not ok:
+                return
+            tag_id = next(t.id for t in tags if t.name == name)
+        chosen = tag_id
+        self._guard(lambda: self.services.customers.remove_tag(ids, chosen))
+        self._after_change()
+
+    def archive_selected(self, confirm: bool = True) -> None:
+        ids = self._selected_ids()
+        if not ids or self.customers_page.archived_filter.isChecked():
+            return
+        if confirm and QMessageBox.question(
+                self, self.tr("Archive"),
+                self.tr("Archive {0}? They are hidden from lists and reminders; everything "
+                        "about them is kept, and Edit → Undo brings them back.").format(
+                    self._who(ids))) != QMessageBox.StandardButton.Yes:
+            return
+        self.undo_stack.push(ArchiveCommand(
+            self.services, ids, True, self._after_change,
+            self.tr("Archive {0}").format(self._who(ids))))
+
+    def restore_selected(self) -> None:
+        ids = self._selected_ids()
+        if ids and self.customers_page.archived_filter.isChecked():
+            self.undo_stack.push(ArchiveCommand(
+                self.services, ids, False, self._after_change,
+                self.tr("Restore {0}").format(self._who(ids))))
+
+    def delete_selected(self, confirm: bool = True) -> None:
+        ids = self._selected_ids()
+        if not ids:
+            return
+        if confirm and QMessageBox.warning(
+                self, self.tr("Delete permanently"),
+                self.tr("Delete {0} and everything recorded about them (interactions, "
+                        "gestures, follow-ups, concerns, feedback)? Edit → Undo can bring "
+                        "them back until you close the window.").format(self._who(ids)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Yes:
+            return
+        self.undo_stack.push(DeleteCommand(self.services, ids, self._after_change,
+                                           self.tr("Delete {0}").format(self._who(ids))))
+
+    def _who(self, ids: list[int]) -> str:
+        if len(ids) == 1:
+            record = self.customers_page.model.row_record(
+                self.customers_page.model.row_of(ids[0]))
+            if record is not None and record.name:
+                return record.name
+        return count_text(len(ids))
+
+    # -- management dialogs -----------------------------------------------------------------
+
+    def _run_dialog(self, dialog: QDialog) -> None:
+        dialog.exec()
+        self._after_change()
+
+    def manage_personas(self) -> None:
+        from smallbiz_crm.ui.dialogs.personas_dialog import PersonasDialog
+
+        self._run_dialog(PersonasDialog(self.services, self))
+
+    def manage_tags(self) -> None:
+        from smallbiz_crm.ui.dialogs.tags_dialog import TagsDialog
+
+        self._run_dialog(TagsDialog(self.services, self))
+
+    def manage_stages(self) -> None:
+        from smallbiz_crm.ui.dialogs.stages_dialog import StagesDialog
+
+        self._run_dialog(StagesDialog(self.services, self))
+
+    def find_duplicates(self) -> None:
+        from smallbiz_crm.ui.dialogs.duplicates_dialog import DuplicatesDialog
+
+        self._run_dialog(DuplicatesDialog(self.services, self))
+
+    # -- import and sample data -------------------------------------------------------------
+
+    def import_contacts(self) -> None:
+        from smallbiz_crm.ui.dialogs.import_dialog import run_csv_import
+
+        run_csv_import(self, self.services, self.tasks, self.log_file, self._after_change)
+
+    def explore_sample_data(self) -> None:
+        if self.sample_db is None:
+            return
+        self.open_database_requested.emit(self.sample_db)
 
     # -- remembered layout ------------------------------------------------------------------
 
@@ -114,12 +410,17 @@ class MainWindow(QMainWindow):
         geometry = self.settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        splitter = self.settings.value("window/splitter")
+        if splitter is not None:
+            self.main_splitter.restoreState(splitter)
         self.customers_page.restore_state(self.settings)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/splitter", self.main_splitter.saveState())
         self.customers_page.save_state(self.settings)
         self.settings.sync()
         self.tasks.wait_all()
+        self.undo_stack.clear()
         self.services.close()
         super().closeEvent(event)

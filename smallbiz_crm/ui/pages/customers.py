@@ -193,6 +193,12 @@ class CustomersPage(QWidget):
         splitter = settings.value("customers/splitter")
         if splitter is not None:
             self.splitter.restoreState(splitter)
+            if 0 in self.splitter.sizes():
+                # Saved by a layout with fewer panes: never leave the profile collapsed.
+                self.splitter.setSizes([700, 420])
         header = settings.value("customers/header")
         if header is not None:
             self.table.horizontalHeader().restoreState(header)
+            # The sort shown by the header is the sort the list must use.
+            self.model.sort_column = self.table.horizontalHeader().sortIndicatorSection()
+            self.model.sort_order = self.table.horizontalHeader().sortIndicatorOrder()
