@@ -121,9 +121,11 @@ def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
         for duplicate in plan.duplicates:
             print(f"{duplicate} (imported anyway)" if not args.dry_run else duplicate)
         if plan.problems:
-            lines = len({problem.line for problem in plan.problems})
-            raise UserError(f"Nothing was imported: {lines:,} row(s) of {source.name} have "
-                            "problems, listed above.")
+            lines = sorted({problem.line for problem in plan.problems})
+            named = ", ".join(str(line) for line in lines[:10])
+            more = f" and {len(lines) - 10:,} more" if len(lines) > 10 else ""
+            raise UserError(f"Nothing was imported: line(s) {named}{more} of {source.name} "
+                            "have problems, listed above.")
         if args.dry_run:
             print(f"Dry run: {len(plan.customers):,} customer(s) in {source.name} are ready "
                   "to import; nothing was written.")

@@ -70,7 +70,9 @@ def check_email(value: str | None, errors: Collector, field: str = "email") -> s
     return str(result.normalized)
 
 
-_PHONE_CHARS = re.compile(r"^[0-9+()./\-\s]*(?:(?:ext|x|#)\.?\s*\d+)?$", re.IGNORECASE)
+# ASCII digits only: other scripts' digits must not slip into phone_digits.
+_PHONE_CHARS = re.compile(r"^[0-9+()./\-\s]*(?:(?:ext|x|#)\.?\s*[0-9]+)?$",
+                          re.IGNORECASE | re.ASCII)
 
 
 def check_phone(value: str | None, errors: Collector, default_region: str = "US",
