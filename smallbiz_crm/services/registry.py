@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.customers import CustomerService
+from smallbiz_crm.services.duplicates import DuplicateService
 from smallbiz_crm.services.interactions import InteractionService
 from smallbiz_crm.services.journey import JourneyService
 from smallbiz_crm.services.personas import PersonaService, TagService
@@ -23,6 +24,7 @@ class Services:
         self.tags = TagService(db)
         self.settings = SettingsService(db)
         self.timeline = TimelineService(db, clock)
+        self.duplicates = DuplicateService(db, clock)
 
     def close(self) -> None:
         self.db.close()

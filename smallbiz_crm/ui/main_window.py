@@ -390,7 +390,11 @@ class MainWindow(QMainWindow):
     def find_duplicates(self) -> None:
         from smallbiz_crm.ui.dialogs.duplicates_dialog import DuplicatesDialog
 
-        self._run_dialog(DuplicatesDialog(self.services, self))
+        dialog = DuplicatesDialog(self.services, self, runner=self.tasks)
+        merged: list[int] = []
+        dialog.merged.connect(merged.append)
+        dialog.exec()
+        self._after_change(merged[-1] if merged else None)
 
     # -- import and sample data -------------------------------------------------------------
 
