@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from smallbiz_crm import APP_NAME, __version__
 from smallbiz_crm.paths import AppPaths, resolve
@@ -40,11 +42,16 @@ def build_main_window(db_path: Path, paths: AppPaths | None = None) -> MainWindo
     setup_logging(paths.log_file)
     db_path = Path(db_path)
     services = Services(open_database(db_path, paths.backups_dir))
-    sample = None if db_path == paths.sample_db_file else paths.sample_db_file
-    window = MainWindow(services, paths.log_file, window_settings(paths), sample_db=sample)
+    window = MainWindow(paths.log_file, window_settings(paths), _sample_for(db_path, paths),
+                        services)
     window.open_database_requested.connect(
         lambda path: open_sample_window(window, Path(path), paths))
     return window
+
+
+def _sample_for(db_path: Path, paths: AppPaths) -> Path | None:
+    """The sample database a window may open; none from the sample window itself."""
+    return None if Path(db_path) == paths.sample_db_file else paths.sample_db_file
 
 
 def open_sample_window(origin: MainWindow, sample_db: Path, paths: AppPaths) -> None:
@@ -84,9 +91,14 @@ def open_sample_window(origin: MainWindow, sample_db: Path, paths: AppPaths) -> 
 
 
 def run_gui(paths: AppPaths) -> int:
-    from smallbiz_crm.logs import log, setup_logging
+    """Show the window frame at once, then open the database and fill it.
+
+    Importing the database layer and opening a 100,000-customer file takes most of a second;
+    the owner sees the window (with "Opening your data…") while that happens.
+    """
+    from smallbiz_crm.logs import setup_logging
     from smallbiz_crm.ui.errors import install_excepthook
-    from smallbiz_crm.user_errors import user_message
+    from smallbiz_crm.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
@@ -95,17 +107,74 @@ def run_gui(paths: AppPaths) -> int:
     app.setOrganizationName("Smallbiz")
     try:
         paths.ensure_dirs()
-        setup_logging(paths.log_file)
-        install_excepthook(paths.log_file)
-        window = build_main_window(paths.db_file, paths)
-    except Exception as exc:  # noqa: BLE001 - shown to the owner, never as a traceback
-        message = user_message(exc)
-        if message is None:
-            log.exception("could not start")
-            message = f"{APP_NAME} could not start ({type(exc).__name__}: {exc})."
-        if sys.stderr is not None:
-            print(f"smallbiz-crm: {message}", file=sys.stderr)
-        QMessageBox.critical(None, APP_NAME, message)
-        return 1
+    except OSError as exc:
+        return _refuse(f"Cannot use the data folder {paths.data_dir}: {exc.strerror}.")
+    setup_logging(paths.log_file)
+    install_excepthook(paths.log_file)
+    window = MainWindow(paths.log_file, window_settings(paths),
+                        _sample_for(paths.db_file, paths))
     window.show()
-    return int(app.exec())
+    probe = os.environ.get("SMALLBIZ_CRM_STARTUP_PROBE") == "1"
+    if probe:
+        _report_startup(app, window)
+    failed: list[int] = []
+
+    def attach() -> None:
+        try:
+            from smallbiz_crm.services.registry import Services
+            from smallbiz_crm.store.engine import open_database
+
+            services = Services(open_database(paths.db_file, paths.backups_dir))
+        except Exception as exc:  # noqa: BLE001 - shown to the owner, never as a traceback
+            failed.append(_refuse(_start_message(exc), window))
+            window.close()
+            return
+        window.attach(services)
+        window.open_database_requested.connect(
+            lambda path: open_sample_window(window, Path(path), paths))
+
+    QTimer.singleShot(0, attach)
+    code = int(app.exec())
+    return failed[0] if failed else code
+
+
+def _start_message(exc: BaseException) -> str:
+    from smallbiz_crm.logs import log
+    from smallbiz_crm.user_errors import user_message
+
+    message = user_message(exc)
+    if message is None:
+        log.exception("could not start")
+        message = f"{APP_NAME} could not start ({type(exc).__name__}: {exc})."
+    return message
+
+
+def _refuse(message: str, parent: QWidget | None = None) -> int:
+    if sys.stderr is not None:
+        print(f"smallbiz-crm: {message}", file=sys.stderr)
+    QMessageBox.critical(parent, APP_NAME, message)
+    return 1
+
+
+def _report_startup(app: QApplication, window: MainWindow) -> None:
+    """SMALLBIZ_CRM_STARTUP_PROBE=1: print when the window is shown and when its list is
+    filled, then quit. Used by the start-up benchmark and the packaging smoke test."""
+    started = time.perf_counter()
+
+    def shown() -> None:
+        print(f"shown {time.perf_counter() - started:.3f}", file=sys.stderr, flush=True)
+
+    def ready() -> None:
+        page = window.customers_page
+
+        def check() -> None:
+            if page.model.rowCount() or not page.isVisible():
+                print(f"ready {time.perf_counter() - started:.3f}", file=sys.stderr,
+                      flush=True)
+                app.quit()
+            else:
+                QTimer.singleShot(5, check)
+        check()
+
+    QTimer.singleShot(0, shown)
+    window.attached.connect(ready)

@@ -301,6 +301,11 @@ class CustomerService:
             return int(session.scalar(select(func.count()).select_from(Customer)
                                       .where(Customer.archived == archived)) or 0)
 
+    def any_exist(self) -> bool:
+        """Whether the database holds any customer at all (archived ones too)."""
+        with self.db.read() as session:
+            return session.scalar(select(Customer.id).limit(1)) is not None
+
     def list_ids(self, query: CustomerQuery) -> list[int]:
         """Ids of every customer the list shows, in display order, all filtering done in SQL."""
         where = ["c.archived = :archived"]

@@ -24,9 +24,9 @@ class PersonaService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def all(self) -> list[PersonaRecord]:
+    def all(self, with_counts: bool = True) -> list[PersonaRecord]:
         with self.db.read() as session:
-            counts: dict[int | None, int] = {
+            counts: dict[int | None, int] = {} if not with_counts else {
                 persona_id: count for persona_id, count in session.execute(
                     select(Customer.persona_id, func.count()).group_by(Customer.persona_id))}
             return [persona_record(p, counts.get(p.id, 0))
@@ -79,8 +79,11 @@ class TagService:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    def all(self) -> list[TagRecord]:
+    def all(self, with_counts: bool = True) -> list[TagRecord]:
         with self.db.read() as session:
+            if not with_counts:
+                return [TagRecord(id=tag.id, name=tag.name)
+                        for tag in session.scalars(select(Tag).order_by(Tag.name))]
             rows = session.execute(
                 select(Tag.id, Tag.name, func.count(CustomerTag.customer_id))
                 .outerjoin(CustomerTag, CustomerTag.tag_id == Tag.id)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QUndoStack
@@ -22,65 +23,52 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm import APP_NAME, __version__
-from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.settings import SAMPLE_DATA
 from smallbiz_crm.ui.errors import show_error
 from smallbiz_crm.ui.pages.coming import ComingPage
-from smallbiz_crm.ui.pages.customers import CustomersPage
-from smallbiz_crm.ui.pages.welcome import WelcomePage
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.text import count_text
-from smallbiz_crm.ui.undo import ArchiveCommand, DeleteCommand
-from smallbiz_crm.ui.widgets.profile import ProfilePanel
+
+if TYPE_CHECKING:
+    from smallbiz_crm.services.registry import Services
+    from smallbiz_crm.ui.pages.customers import CustomersPage
+    from smallbiz_crm.ui.pages.welcome import WelcomePage
+    from smallbiz_crm.ui.widgets.profile import ProfilePanel
 
 PAGE_TODAY, PAGE_CUSTOMERS, PAGE_FOLLOW_UPS, PAGE_GESTURES, PAGE_FEEDBACK, PAGE_INSIGHTS = (
     range(6))
 
 
 class MainWindow(QMainWindow):
+    """Built in two steps so the window is on screen at once: the frame and navigation first
+    (nothing here imports the database layer), then `attach(services)` adds the pages."""
+
     # Asks the app to open another database file in a new window (the sample data).
     open_database_requested = Signal(object)
+    attached = Signal()
 
-    def __init__(self, services: Services, log_file: Path, settings: QSettings,
-                 sample_db: Path | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, log_file: Path, settings: QSettings, sample_db: Path | None = None,
+                 services: Services | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.services = services
         self.log_file = log_file
         self.settings = settings
         self.sample_db = sample_db
+        self._services: Services | None = None
         self.tasks = TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self.setObjectName("mainWindow")
-        self.setWindowTitle(self._title())
+        self.setWindowTitle(APP_NAME)
         self.resize(QSize(1280, 800))
 
         self.navigation = QListWidget(objectName="navigation")
         self.navigation.setMaximumWidth(220)
         self.navigation.setSpacing(2)
         self.pages = QStackedWidget(objectName="pages")
-
-        self.customers_page = CustomersPage(services, self.tasks)
-        self.profile = ProfilePanel(services)
-        self.customers_page.splitter.addWidget(self.profile)
-        self.customers_page.splitter.setStretchFactor(0, 3)
-        self.customers_page.splitter.setStretchFactor(1, 2)
-        self.welcome = WelcomePage()
-        self.customers_stack = QStackedWidget(objectName="customersStack")
-        self.customers_stack.addWidget(self.welcome)
-        self.customers_stack.addWidget(self.customers_page)
-
-        coming = self.tr("This page arrives in a coming version of {0}.").format(APP_NAME)
-        for title, page in (
-            (self.tr("Today"), ComingPage(self.tr("Today"), coming)),
-            (self.tr("Customers"), self.customers_stack),
-            (self.tr("Follow-ups"), ComingPage(self.tr("Follow-ups"), coming)),
-            (self.tr("Gestures"), ComingPage(self.tr("Gestures"), coming)),
-            (self.tr("Feedback"), ComingPage(self.tr("Feedback"), coming)),
-            (self.tr("Insights"), ComingPage(self.tr("Insights"), coming)),
-        ):
-            self.pages.addWidget(page)
+        self.titles = (self.tr("Today"), self.tr("Customers"), self.tr("Follow-ups"),
+                       self.tr("Gestures"), self.tr("Feedback"), self.tr("Insights"))
+        for title in self.titles:
             QListWidgetItem(title, self.navigation)
-        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.pages.addWidget(ComingPage(self.tr("Opening your data…"), ""))
+        self.navigation.setEnabled(False)
 
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
         self.main_splitter.addWidget(self.navigation)
@@ -89,6 +77,44 @@ class MainWindow(QMainWindow):
         self.main_splitter.setChildrenCollapsible(False)
         self.main_splitter.setSizes([170, 1110])
         self.setCentralWidget(self.main_splitter)
+        geometry = self.settings.value("window/geometry")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        splitter = self.settings.value("window/splitter")
+        if splitter is not None:
+            self.main_splitter.restoreState(splitter)
+        if services is not None:
+            self.attach(services)
+
+    def attach(self, services: Services) -> None:
+        """Fill the window from an open database: pages, menus, the first list."""
+        from smallbiz_crm.ui.pages.customers import CustomersPage
+        from smallbiz_crm.ui.pages.welcome import WelcomePage
+        from smallbiz_crm.ui.widgets.profile import ProfilePanel
+
+        self._services = services
+        self.setWindowTitle(self._title())
+        self.customers_page: CustomersPage = CustomersPage(services, self.tasks)
+        self.profile: ProfilePanel = ProfilePanel(services)
+        self.customers_page.splitter.addWidget(self.profile)
+        self.customers_page.splitter.setStretchFactor(0, 3)
+        self.customers_page.splitter.setStretchFactor(1, 2)
+        self.welcome: WelcomePage = WelcomePage()
+        self.customers_stack = QStackedWidget(objectName="customersStack")
+        self.customers_stack.addWidget(self.welcome)
+        self.customers_stack.addWidget(self.customers_page)
+
+        loading = self.pages.widget(0)
+        if loading is not None:
+            self.pages.removeWidget(loading)
+            loading.deleteLater()
+        coming = self.tr("This page arrives in a coming version of {0}.").format(APP_NAME)
+        for index, title in enumerate(self.titles):
+            page = (self.customers_stack if index == PAGE_CUSTOMERS
+                    else ComingPage(title, coming))
+            self.pages.addWidget(page)
+        self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
+        self.navigation.setEnabled(True)
 
         self._build_menus()
         self.customers_page.list_reloaded.connect(self._on_list_reloaded)
@@ -100,13 +126,22 @@ class MainWindow(QMainWindow):
         self.welcome.import_contacts.connect(self.import_contacts)
         self.welcome.explore_sample.connect(self.explore_sample_data)
         self.navigation.setCurrentRow(PAGE_CUSTOMERS)
-        self._restore_state()
+        self.customers_page.restore_state(self.settings)
         self._update_welcome()
         self.customers_page.reload()
+        self.attached.emit()
+
+    @property
+    def services(self) -> Services:
+        if self._services is None:
+            raise RuntimeError("The window has no database attached yet.")
+        return self._services
 
     # -- shell ------------------------------------------------------------------------------
 
     def _title(self) -> str:
+        from smallbiz_crm.services.settings import SAMPLE_DATA
+
         name = self.services.db.path.name
         if self.services.settings.get(SAMPLE_DATA):
             return self.tr("{0} — sample data ({1})").format(APP_NAME, name)
@@ -208,8 +243,7 @@ class MainWindow(QMainWindow):
         self.profile.show_customer(customer_id)
 
     def _update_welcome(self) -> None:
-        empty = (self.services.customers.count(archived=False) == 0
-                 and self.services.customers.count(archived=True) == 0)
+        empty = not self.services.customers.any_exist()
         self.customers_stack.setCurrentWidget(self.welcome if empty else self.customers_page)
 
     def _selected_ids(self) -> list[int]:
@@ -279,7 +313,7 @@ class MainWindow(QMainWindow):
 
     def _fill_stage_menu(self) -> None:
         self.stage_menu.clear()
-        for stage in self.services.journey.stages():
+        for stage in self.services.journey.stages(with_counts=False):
             action = self.stage_menu.addAction(stage.name)
             action.triggered.connect(lambda _c=False, sid=stage.id: self.move_selected(sid))
 
@@ -294,7 +328,7 @@ class MainWindow(QMainWindow):
         if not ids:
             return
         if tag_name is None:
-            names = [t.name for t in self.services.tags.all()]
+            names = [t.name for t in self.services.tags.all(with_counts=False)]
             tag_name, ok = QInputDialog.getItem(
                 self, self.tr("Add tag"), self.tr("Tag for {0}:").format(count_text(len(ids))),
                 names, 0, True)
@@ -309,7 +343,7 @@ class MainWindow(QMainWindow):
         if not ids:
             return
         if tag_id is None:
-            tags = self.services.tags.all()
+            tags = self.services.tags.all(with_counts=False)
             if not tags:
                 return
             name, ok = QInputDialog.getItem(
@@ -332,6 +366,8 @@ class MainWindow(QMainWindow):
                         "about them is kept, and Edit → Undo brings them back.").format(
                     self._who(ids))) != QMessageBox.StandardButton.Yes:
             return
+        from smallbiz_crm.ui.undo import ArchiveCommand
+
         self.undo_stack.push(ArchiveCommand(
             self.services, ids, True, self._after_change,
             self.tr("Archive {0}").format(self._who(ids))))
@@ -339,6 +375,8 @@ class MainWindow(QMainWindow):
     def restore_selected(self) -> None:
         ids = self._selected_ids()
         if ids and self.customers_page.archived_filter.isChecked():
+            from smallbiz_crm.ui.undo import ArchiveCommand
+
             self.undo_stack.push(ArchiveCommand(
                 self.services, ids, False, self._after_change,
                 self.tr("Restore {0}").format(self._who(ids))))
@@ -355,6 +393,8 @@ class MainWindow(QMainWindow):
                 QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
                 QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Yes:
             return
+        from smallbiz_crm.ui.undo import DeleteCommand
+
         self.undo_stack.push(DeleteCommand(self.services, ids, self._after_change,
                                            self.tr("Delete {0}").format(self._who(ids))))
 
@@ -410,21 +450,14 @@ class MainWindow(QMainWindow):
 
     # -- remembered layout ------------------------------------------------------------------
 
-    def _restore_state(self) -> None:
-        geometry = self.settings.value("window/geometry")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        splitter = self.settings.value("window/splitter")
-        if splitter is not None:
-            self.main_splitter.restoreState(splitter)
-        self.customers_page.restore_state(self.settings)
-
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.main_splitter.saveState())
-        self.customers_page.save_state(self.settings)
-        self.settings.sync()
         self.tasks.wait_all()
-        self.undo_stack.clear()
-        self.services.close()
+        if self._services is not None:
+            self.customers_page.save_state(self.settings)
+            self.undo_stack.clear()
+            self._services.close()
+            self._services = None
+        self.settings.sync()
         super().closeEvent(event)

@@ -100,7 +100,7 @@ class CustomerDialog(QDialog):
         self.saved_customer: CustomerRecord | None = None
         self._referred_by_id: int | None = None
         self._referred_by_name = ""
-        self._personas = {p.id: p for p in services.personas.all()}
+        self._personas = {p.id: p for p in services.personas.all(with_counts=False)}
 
         self._build()
         if self.record is not None:
@@ -166,12 +166,13 @@ class CustomerDialog(QDialog):
         persona_column.addWidget(self.persona_note)
 
         self.stage_combo = named(QComboBox(), "stageCombo")
-        for stage in self.services.journey.stages():
+        for stage in self.services.journey.stages(with_counts=False):
             self.stage_combo.addItem(stage.name, stage.id)
 
         self.tags_edit = named(QLineEdit(), "tagsEdit")
         self.tags_edit.setPlaceholderText(self.tr("Comma-separated, e.g. wholesale, newsletter"))
-        self.tag_completer = TagCompleter([t.name for t in self.services.tags.all()], self)
+        tag_names = [t.name for t in self.services.tags.all(with_counts=False)]
+        self.tag_completer = TagCompleter(tag_names, self)
         self.tag_completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.tags_edit.setCompleter(self.tag_completer)
 

@@ -111,11 +111,11 @@ class CustomersPage(QWidget):
             combo.blockSignals(False)
 
         fill(self.stage_filter, self.tr("All stages"),
-             [(s.id, s.name) for s in self.services.journey.stages()])
+             [(s.id, s.name) for s in self.services.journey.stages(with_counts=False)])
         fill(self.persona_filter, self.tr("All personas"),
-             [(p.id, p.name) for p in self.services.personas.all()])
+             [(p.id, p.name) for p in self.services.personas.all(with_counts=False)])
         fill(self.tag_filter, self.tr("All tags"),
-             [(t.id, t.name) for t in self.services.tags.all()])
+             [(t.id, t.name) for t in self.services.tags.all(with_counts=False)])
 
     def query(self) -> CustomerQuery:
         return CustomerQuery(
