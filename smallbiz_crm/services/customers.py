@@ -310,11 +310,21 @@ class CustomerService:
         """Ids of every customer the list shows, in display order, all filtering done in SQL."""
         where = ["c.archived = :archived"]
         params: dict[str, object] = {"archived": query.archived}
-        match = fts_query(query.text)
-        if query.text.strip() and match is None:
+        source = "customer c"
+        typed = query.text.strip()
+        match = fts_query(typed)
+        if typed and match is None:
             return []
-        if match is not None:
-            where.append("c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH :q)")
+        if len(typed) == 1 and typed.isalnum():
+            # One letter matches most of the index (~40% of 100k customers took ~160 ms);
+            # as the first keystroke it means "names starting with", a range on the name index.
+            where.append("c.name LIKE :prefix")
+            params["prefix"] = typed + "%"
+        elif match is not None:
+            # Start from the full-text matches (CROSS JOIN fixes the order): a selective search
+            # then costs well under a millisecond instead of a probe per customer by name.
+            source = "customer_fts f CROSS JOIN customer c ON c.id = f.rowid"
+            where.append("customer_fts MATCH :q")
             params["q"] = match
         if query.stage_id is not None:
             where.append("c.stage_id = :stage_id")
@@ -337,7 +347,7 @@ class CustomerService:
         elif query.sort == "persona":
             joins = " LEFT JOIN persona p ON p.id = c.persona_id"
         select_extra = f", {_TAG_NAMES} AS tag_names" if query.sort == "tags" else ""
-        sql = (f"SELECT c.id{select_extra} FROM customer c{joins} WHERE {' AND '.join(where)} "
+        sql = (f"SELECT c.id{select_extra} FROM {source}{joins} WHERE {' AND '.join(where)} "
                f"ORDER BY {order_sql}, c.name, c.id")
         with self.db.read() as session:
             return [row[0] for row in session.execute(text(sql), params)]

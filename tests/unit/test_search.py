@@ -245,3 +245,14 @@ def test_a_number_typed_the_national_way_is_found(db: Database, services: Servic
     ann = services.customers.create(CustomerDraft(name="Ann", phone="020 7946 0958")).id
     assert find(services, "7946 0958") == [ann]
     assert find(services, "020 7946 0958") == [ann]
+
+
+def test_one_letter_lists_names_starting_with_it(services) -> None:  # type: ignore[no-untyped-def]
+    from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery
+
+    ids = {name: services.customers.create(CustomerDraft(name=name)).id
+           for name in ("Ann Lee", "anders Berg", "Bob Alder", "Cy Adams")}
+    found = services.customers.list_ids(CustomerQuery(text="a"))
+    assert found == [ids["anders Berg"], ids["Ann Lee"]]
+    # From the second letter on, every word of every field counts again.
+    assert set(services.customers.list_ids(CustomerQuery(text="ad"))) == {ids["Cy Adams"]}
