@@ -386,8 +386,12 @@ def test_non_working_days_agrees_with_is_business_day(
 ) -> None:
     cal, start = shop
     listed = cal.non_working_days(start, count)
-    # Every configuration has public holidays each year, so the list is always full.
-    assert len(listed) == count
+    # Every configuration has public holidays each year, so the list is full; the holidays
+    # package stops computing after 2100, so a shop open daily near 2099 may find fewer.
+    if start.year <= 2090:
+        assert len(listed) == count
+    else:
+        assert len(listed) <= count
     listed_days = [d for d, _ in listed]
     assert listed_days == sorted(set(listed_days))
     if listed:
