@@ -1,0 +1,582 @@
+"""The Feedback page: what customers said, grouped by product and status, and the news we owe."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import (
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smallbiz_crm.domain.kinds import FeedbackStatus
+from smallbiz_crm.domain.validation import ValidationError
+from smallbiz_crm.services.errors import NotFoundError
+from smallbiz_crm.services.feedback import (
+    NO_PRODUCT,
+    FeedbackFilter,
+    FeedbackRow,
+    FeedbackService,
+    ProductService,
+    can_move,
+)
+from smallbiz_crm.services.registry import Services
+from smallbiz_crm.ui.dialogs.customer_dialog import named
+from smallbiz_crm.ui.dialogs.feedback_dialog import FeedbackDialog
+from smallbiz_crm.ui.dialogs.products_dialog import ProductsDialog
+from smallbiz_crm.ui.models.feedback_table import (
+    COL_CUSTOMER,
+    COL_KIND,
+    COL_RATING,
+    COL_RECEIVED,
+    COL_TEXT,
+    COL_TOLD,
+    CUSTOMER_ID_ROLE,
+    GROUP_KEY_ROLE,
+    FeedbackTreeModel,
+    OwedNewsModel,
+    kind_labels,
+    status_labels,
+)
+from smallbiz_crm.ui.tasks import TaskRunner
+from smallbiz_crm.ui.widgets.form import make_error_label
+from smallbiz_crm.user_errors import user_message
+
+
+class PaddedDelegate(QStyledItemDelegate):
+    """Some air between the two-line owed-news entries, so each reads as one piece."""
+
+    PADDING = 8
+
+    def sizeHint(self, option: QStyleOptionViewItem,
+                 index: QModelIndex | QPersistentModelIndex) -> QSize:
+        size = super().sizeHint(option, index)
+        return QSize(size.width(), size.height() + self.PADDING)
+
+
+class FeedbackPage(QWidget):
+    """Filters and actions above the grouped feedback; the owed news beside it."""
+
+    open_customer = Signal(int)
+    data_changed = Signal()
+
+    def __init__(self, services: Services, tasks: TaskRunner,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("feedbackPage")
+        self.services = services
+        self.tasks = tasks
+        self.feedback = FeedbackService(services.db, services.clock)
+        self.products = ProductService(services.db)
+        # Group rows the owner folded away stay folded across reloads.
+        self._collapsed: set[str] = set()
+        self._dialog: FeedbackDialog | None = None
+        self._products_dialog: ProductsDialog | None = None
+
+        # -- actions --
+        self.add_button = named(QPushButton(self.tr("Add feedback…")), "addFeedbackButton")
+        self.move_button = named(QPushButton(self.tr("Move to status")), "moveStatusButton")
+        self.move_menu = named(QMenu(self), "moveStatusMenu")
+        self.move_actions: dict[str, QAction] = {}
+        for status, label in status_labels().items():
+            action = self.move_menu.addAction(label)
+            action.setObjectName(f"moveTo{status.value.capitalize()}")
+            action.triggered.connect(lambda _=False, s=status.value: self.move_selected_to(s))
+            self.move_actions[status.value] = action
+        self.move_button.setMenu(self.move_menu)
+        self.products_button = named(QPushButton(self.tr("Products…")), "productsButton")
+
+        # -- filters --
+        self.status_filter = named(QComboBox(), "statusFilter")
+        self.status_filter.addItem(self.tr("All statuses"), None)
+        for status, label in status_labels().items():
+            self.status_filter.addItem(label, status.value)
+        self.kind_filter = named(QComboBox(), "kindFilter")
+        self.kind_filter.addItem(self.tr("All kinds"), None)
+        for kind, label in kind_labels().items():
+            self.kind_filter.addItem(label, kind.value)
+        self.product_filter = named(QComboBox(), "productFilter")
+        self.product_filter.setMinimumContentsLength(14)
+        self.product_filter.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+
+        top = QHBoxLayout()
+        for button in (self.add_button, self.move_button, self.products_button):
+            top.addWidget(button)
+        top.addStretch(1)
+        for label, combo in ((self.tr("Status"), self.status_filter),
+                             (self.tr("Kind"), self.kind_filter),
+                             (self.tr("Product"), self.product_filter)):
+            caption = QLabel(label)
+            caption.setBuddy(combo)
+            top.addSpacing(8)
+            top.addWidget(caption)
+            top.addWidget(combo)
+
+        self.summary_label = named(QLabel(), "feedbackSummary")
+        self.message_label = named(QLabel(), "feedbackMessage")
+        self.message_label.setWordWrap(True)
+        self.error_label = make_error_label("feedbackError")
+
+        # -- the grouped feedback --
+        self.model = FeedbackTreeModel(self)
+        self.table = named(QTreeView(), "feedbackTable")
+        self.table.setModel(self.model)
+        self.table.setUniformRowHeights(True)
+        self.table.setAlternatingRowColors(True)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        header = self.table.header()
+        header.setStretchLastSection(False)
+        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
+        metrics = self.fontMetrics()
+        self.table.setIndentation(metrics.horizontalAdvance("M") + 6)
+        widths = {COL_CUSTOMER: metrics.horizontalAdvance("M" * 10),
+                  COL_KIND: metrics.horizontalAdvance("Complaint") + 12,
+                  COL_RATING: metrics.horizontalAdvance("★★★★★") + 16,
+                  COL_RECEIVED: metrics.horizontalAdvance("2026-11-20") + 24,
+                  COL_TOLD: metrics.horizontalAdvance("told 2026-11-20") + 24}
+        for column, width in widths.items():
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+            header.resizeSection(column, width)
+        self.empty_label = named(QLabel(), "feedbackEmpty")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.hide()
+
+        # -- the news we owe --
+        self.owed_model = OwedNewsModel(self)
+        self.owed_list = named(QTreeView(), "owedNewsList")
+        self.owed_list.setModel(self.owed_model)
+        self.owed_list.setRootIsDecorated(False)
+        self.owed_list.setHeaderHidden(True)
+        self.owed_list.setAlternatingRowColors(True)
+        self.owed_list.setItemDelegate(PaddedDelegate(self.owed_list))
+        self.owed_list.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.owed_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.owed_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.owed_hint = named(QLabel(self.tr(
+            "Done or declined, and the customer has not heard yet. Tell them, then mark "
+            "it told.")), "owedNewsHint")
+        self.owed_hint.setWordWrap(True)
+        self.owed_empty = named(QLabel(self.tr("Nobody is waiting for news.")), "owedNewsEmpty")
+        self.owed_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.mark_told_button = named(QPushButton(self.tr("Mark told")), "markToldButton")
+        self.mark_told_button.setToolTip(self.tr(
+            "They have heard: record today's date and complete their follow-up."))
+        self.tell_them_button = named(QPushButton(self.tr("Add follow-ups")), "tellThemButton")
+        self.tell_them_button.setToolTip(self.tr(
+            "A \u201ctell them\u201d follow-up on the next business day for each chosen item "
+            "that has none."))
+        self.open_owed_button = named(QPushButton(self.tr("Open customer")),
+                                      "openOwedCustomerButton")
+        owed_buttons = QHBoxLayout()
+        owed_buttons.addWidget(self.mark_told_button)
+        owed_buttons.addWidget(self.tell_them_button)
+        owed_buttons.addStretch(1)
+        owed_buttons.addWidget(self.open_owed_button)
+        self.owed_group = named(QGroupBox(self.tr("Owed news")), "owedNewsGroup")
+        owed_column = QVBoxLayout(self.owed_group)
+        owed_column.addWidget(self.owed_hint)
+        owed_column.addWidget(self.owed_list, 1)
+        owed_column.addWidget(self.owed_empty, 1)
+        owed_column.addLayout(owed_buttons)
+
+        left = QWidget()
+        left_column = QVBoxLayout(left)
+        left_column.setContentsMargins(0, 0, 0, 0)
+        left_column.addWidget(self.table, 1)
+        left_column.addWidget(self.empty_label, 1)
+        self.splitter = named(QSplitter(Qt.Orientation.Horizontal), "feedbackSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.owed_group)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.setSizes([840, 420])
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary_label)
+        layout.addWidget(self.splitter, 1)
+        layout.addWidget(self.message_label)
+        layout.addWidget(self.error_label)
+
+        self.add_button.clicked.connect(self.add_feedback)
+        self.products_button.clicked.connect(self.manage_products)
+        for combo in (self.status_filter, self.kind_filter, self.product_filter):
+            combo.currentIndexChanged.connect(lambda _index: self.reload())
+        self.table.expanded.connect(lambda index: self._collapsed.discard(
+            str(index.data(GROUP_KEY_ROLE))))
+        self.table.collapsed.connect(lambda index: self._collapsed.add(
+            str(index.data(GROUP_KEY_ROLE))))
+        self.table.doubleClicked.connect(self._on_double_clicked)
+        self.table.customContextMenuRequested.connect(self._on_context_menu)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        self.owed_list.selectionModel().selectionChanged.connect(self._update_actions)
+        self.owed_list.doubleClicked.connect(self._on_double_clicked)
+        self.mark_told_button.clicked.connect(self.mark_selected_told)
+        self.tell_them_button.clicked.connect(lambda: self.tell_them_for_selected_owed())
+        self.open_owed_button.clicked.connect(self._open_owed_customer)
+        self.refresh()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Reload products, feedback and owed news (called when shown or after changes)."""
+        self._fill_product_filter()
+        self.reload()
+
+    def _fill_product_filter(self) -> None:
+        keep = self.product_filter.currentData()
+        self.product_filter.blockSignals(True)
+        self.product_filter.clear()
+        self.product_filter.addItem(self.tr("All products"), None)
+        for product in self.products.all():
+            name = (self.tr("{0} (archived)").format(product.name) if product.archived
+                    else product.name)
+            self.product_filter.addItem(name, product.id)
+        self.product_filter.addItem(self.tr("No particular product"), NO_PRODUCT)
+        index = self.product_filter.findData(keep) if keep is not None else 0
+        self.product_filter.setCurrentIndex(max(index, 0))
+        self.product_filter.blockSignals(False)
+
+    def current_filter(self) -> FeedbackFilter:
+        return FeedbackFilter(product_id=self.product_filter.currentData(),
+                              status=self.status_filter.currentData(),
+                              kind=self.kind_filter.currentData())
+
+    def reload(self, select_ids: Sequence[int] | None = None) -> None:
+        """Show the feedback the filters let through, keeping the chosen items chosen."""
+        keep = list(select_ids) if select_ids is not None else self.selected_feedback_ids()
+        query = self.current_filter()
+        rows = self.feedback.list(query)
+        self.model.set_rows(rows)
+        for index in self.model.group_indexes():
+            self.table.setExpanded(index, str(index.data(GROUP_KEY_ROLE)) not in self._collapsed)
+        self._select(keep)
+        owed = self.feedback.owed_news()
+        keep_owed = self.selected_owed_ids()
+        self.owed_model.set_rows(owed, today=self.services.clock().date())
+        self._select_owed(keep_owed)
+        self._show_summary(query, len(rows))
+        filtered = query != FeedbackFilter()
+        self.empty_label.setText(
+            self.tr("Nothing matches these filters.") if filtered else
+            self.tr("No feedback yet.\n\nWhen a customer has an idea, a complaint or praise, "
+                    "note it with \u201cAdd feedback…\u201d; when it is done, the app reminds "
+                    "you to tell them."))
+        self.table.setVisible(bool(rows))
+        self.empty_label.setVisible(not rows)
+        self.owed_list.setVisible(bool(owed))
+        self.owed_empty.setVisible(not owed)
+        self.owed_group.setTitle(self.tr("Owed news ({0})").format(len(owed)) if owed
+                                 else self.tr("Owed news"))
+        self._update_actions()
+
+    def _show_summary(self, query: FeedbackFilter, shown: int) -> None:
+        per_status: dict[str, int] = {}
+        for count in self.feedback.counts(query):
+            per_status[count.status] = per_status.get(count.status, 0) + count.count
+        labels = status_labels()
+        parts = [self.tr("{0} {1}").format(f"{per_status[s.value]:,}", labels[s].lower())
+                 for s in labels if per_status.get(s.value)]
+        total = self.tr("1 piece of feedback") if shown == 1 else \
+            self.tr("{0} pieces of feedback").format(f"{shown:,}")
+        self.summary_label.setText(total + (": " + " · ".join(parts) if parts else "")
+                                   if shown else "")
+
+    # -- selection --------------------------------------------------------------------------
+
+    def selected_feedback_ids(self) -> list[int]:
+        """The chosen items; a chosen product or status row stands for everything in it."""
+        found: dict[int, None] = {}
+        for index in self.table.selectionModel().selectedRows(COL_TEXT):
+            for feedback_id in self.model.feedback_ids_under(index):
+                found[feedback_id] = None
+        return list(found)
+
+    def selected_rows(self) -> list[FeedbackRow]:
+        ids = set(self.selected_feedback_ids())
+        return [row for row in self.model.rows() if row.id in ids]
+
+    def select_feedback(self, feedback_ids: Sequence[int]) -> None:
+        self._select(feedback_ids)
+
+    def _select(self, feedback_ids: Sequence[int]) -> None:
+        selection = QItemSelection()
+        first: QModelIndex | None = None
+        for feedback_id in feedback_ids:
+            index = self.model.index_of_feedback(feedback_id)
+            if index.isValid():
+                selection.select(index, index)
+                first = first or index
+        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                 | QItemSelectionModel.SelectionFlag.Rows)
+        self.table.selectionModel().select(selection, flags)
+        if first is not None:
+            self.table.selectionModel().setCurrentIndex(
+                first, QItemSelectionModel.SelectionFlag.NoUpdate)
+            self.table.scrollTo(first)
+
+    def selected_owed_ids(self) -> list[int]:
+        rows = sorted(index.row() for index in self.owed_list.selectionModel().selectedRows())
+        return [record.id for row in rows if (record := self.owed_model.record(row))]
+
+    def select_owed(self, feedback_ids: Sequence[int]) -> None:
+        self._select_owed(feedback_ids)
+
+    def _select_owed(self, feedback_ids: Sequence[int]) -> None:
+        wanted = set(feedback_ids)
+        selection = QItemSelection()
+        for row, record in enumerate(self.owed_model.rows()):
+            if record.id in wanted:
+                index = self.owed_model.index(row, 0)
+                selection.select(index, index)
+        self.owed_list.selectionModel().select(
+            selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
+            | QItemSelectionModel.SelectionFlag.Rows)
+
+    def _update_actions(self, *_args: object) -> None:
+        statuses = {row.status for row in self.selected_rows()}
+        self.move_button.setEnabled(bool(statuses))
+        for target, action in self.move_actions.items():
+            action.setEnabled(bool(statuses) and statuses != {target}
+                              and all(can_move(s, target) for s in statuses))
+        owed = self.selected_owed_ids()
+        self.mark_told_button.setEnabled(bool(owed))
+        waiting = {r.id for r in self.owed_model.rows() if r.tell_them_due_on is None}
+        self.tell_them_button.setEnabled(any(i in waiting for i in owed))
+        self.open_owed_button.setEnabled(len(owed) == 1)
+
+    # -- moving along -----------------------------------------------------------------------
+
+    def move_selected_to(self, status: str, tell_them: bool | None = None) -> list[int]:
+        """Move the chosen feedback to `status`. Moving to done or declined offers "tell them"
+        follow-ups: `tell_them` None asks the owner; True or False answers for them.
+        Returns the ids of the follow-ups created."""
+        return self.move_to(self.selected_feedback_ids(), status, tell_them)
+
+    def move_to(self, feedback_ids: Sequence[int], status: str,
+                tell_them: bool | None = None) -> list[int]:
+        ids = list(feedback_ids)
+        self._clear_messages()
+        if not ids:
+            return []
+        label = status_labels().get(FeedbackStatus(status), status)
+        try:
+            moved = self.feedback.set_status(ids, status)
+        except (ValidationError, NotFoundError) as exc:
+            self._show_error(exc)
+            self.reload(select_ids=ids)
+            return []
+        created: list[int] = []
+        if FeedbackStatus(status).is_closed:
+            chosen = set(ids)
+            waiting = [r for r in self.feedback.owed_news()
+                       if r.id in chosen and r.tell_them_due_on is None]
+            if waiting:
+                customers = len({r.customer_id for r in waiting})
+                if tell_them is None:
+                    tell_them = self.ask_tell_them(customers)
+                if tell_them:
+                    created = self._create_tell_them([r.id for r in waiting])
+        self.reload(select_ids=ids)
+        parts = [self.tr("Moved 1 item to {0}.").format(label) if moved == 1 else
+                 self.tr("Moved {0} items to {1}.").format(moved, label)]
+        if created:
+            parts.append(self._created_text(created))
+        self.message_label.setText(" ".join(parts))
+        if moved or created:
+            self.data_changed.emit()
+        return created
+
+    def ask_tell_them(self, customers: int) -> bool:
+        """Ask whether to add "tell them" follow-ups; True for yes."""
+        question = (self.tr("Create a follow-up to tell the customer?") if customers == 1 else
+                    self.tr("Create a follow-up to tell the {0} customers?").format(customers))
+        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Tell them"), question,
+                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
+        box.setObjectName("tellThemQuestion")
+        box.setInformativeText(self.tr(
+            "Each gets a \u201ctell them\u201d follow-up on the next business day. Until "
+            "they are told, the item stays under Owed news."))
+        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Create follow-ups"))
+        box.button(QMessageBox.StandardButton.No).setText(self.tr("Not now"))
+        box.setDefaultButton(QMessageBox.StandardButton.Yes)
+        return box.exec() == QMessageBox.StandardButton.Yes
+
+    def _create_tell_them(self, feedback_ids: Sequence[int]) -> list[int]:
+        try:
+            return self.feedback.create_tell_them(feedback_ids)
+        except NotFoundError as exc:
+            self._show_error(exc)
+            return []
+
+    def _created_text(self, created: Sequence[int]) -> str:
+        due = {r.tell_them_due_on for r in self.owed_model.rows() if r.tell_them_due_on}
+        when = min(due).strftime("%a %Y-%m-%d") if due else ""
+        if len(created) == 1:
+            return self.tr("Added a follow-up to tell them, due {0}.").format(when)
+        return self.tr("Added {0} follow-ups to tell them, due {1}.").format(len(created), when)
+
+    # -- owed news --------------------------------------------------------------------------
+
+    def mark_selected_told(self) -> int:
+        """The chosen owed items' customers have heard: record it; returns how many."""
+        ids = self.selected_owed_ids()
+        self._clear_messages()
+        if not ids:
+            return 0
+        try:
+            told = self.feedback.mark_told(ids)
+        except (ValidationError, NotFoundError) as exc:
+            self._show_error(exc)
+            self.reload()
+            return 0
+        self.reload()
+        self.message_label.setText(self.tr("Marked 1 item as told.") if told == 1 else
+                                   self.tr("Marked {0} items as told.").format(told))
+        self.data_changed.emit()
+        return told
+
+    def tell_them_for_selected_owed(self) -> list[int]:
+        """Add "tell them" follow-ups for the chosen owed items that have none."""
+        ids = self.selected_owed_ids()
+        self._clear_messages()
+        created = self._create_tell_them(ids) if ids else []
+        self.reload()
+        self._select_owed(ids)
+        if created:
+            self.message_label.setText(self._created_text(created))
+            self.data_changed.emit()
+        return created
+
+    def _open_owed_customer(self) -> None:
+        indexes = self.owed_list.selectionModel().selectedRows()
+        if len(indexes) == 1:
+            self.open_customer.emit(int(indexes[0].data(CUSTOMER_ID_ROLE)))
+
+    # -- other actions ----------------------------------------------------------------------
+
+    def add_feedback(self) -> FeedbackDialog:
+        """Open the feedback form (customer picked by name); the page reloads after saving."""
+        dialog = FeedbackDialog(self.services, None, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: self._after_add(dialog))
+        dialog.finished.connect(lambda _result: self._after_products_changed(dialog))
+        self._dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _after_add(self, dialog: FeedbackDialog) -> None:
+        saved = dialog.saved
+        if saved is not None:
+            self._clear_messages()
+            self.refresh()
+            self._select([saved.id])
+            self.message_label.setText(self.tr("Added feedback from {0}.").format(
+                saved.customer_name))
+            self.data_changed.emit()
+
+    def _after_products_changed(self, dialog: FeedbackDialog) -> None:
+        if dialog.created_products and dialog.saved is None:
+            self.refresh()
+        self._dialog = None
+
+    def manage_products(self) -> ProductsDialog:
+        dialog = ProductsDialog(self.services, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.changed.connect(self._on_products_changed)
+        self._products_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_products_changed(self) -> None:
+        self.refresh()
+        self.data_changed.emit()
+
+    def delete_selected(self, confirmed: bool | None = None) -> int:
+        """Delete the chosen feedback (entered by mistake); asks first unless `confirmed`."""
+        ids = self.selected_feedback_ids()
+        self._clear_messages()
+        if not ids:
+            return 0
+        if confirmed is None:
+            question = (self.tr("Delete this piece of feedback?") if len(ids) == 1 else
+                        self.tr("Delete these {0} pieces of feedback?").format(len(ids)))
+            confirmed = QMessageBox.question(
+                self, self.tr("Delete feedback"), question,
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel) == QMessageBox.StandardButton.Yes
+        if not confirmed:
+            return 0
+        try:
+            deleted = self.feedback.delete(ids)
+        except NotFoundError as exc:
+            self._show_error(exc)
+            deleted = 0
+        self.refresh()
+        if deleted:
+            self.data_changed.emit()
+        return deleted
+
+    def _on_double_clicked(self, index: QModelIndex) -> None:
+        customer_id = index.data(CUSTOMER_ID_ROLE)
+        if customer_id is not None:
+            self.open_customer.emit(int(customer_id))
+
+    def _on_context_menu(self, point: QPoint) -> None:
+        index = self.table.indexAt(point)
+        if not index.isValid():
+            return
+        menu = QMenu(self)
+        customer_id = index.data(CUSTOMER_ID_ROLE)
+        if customer_id is not None:
+            open_action = menu.addAction(self.tr("Open customer"))
+            open_action.triggered.connect(lambda: self.open_customer.emit(int(customer_id)))
+        menu.addMenu(self.move_menu).setText(self.tr("Move to status"))
+        menu.addSeparator()
+        delete_action = menu.addAction(self.tr("Delete…"))
+        delete_action.triggered.connect(lambda: self.delete_selected())
+        menu.exec(self.table.viewport().mapToGlobal(point))
+
+    # -- messages ---------------------------------------------------------------------------
+
+    def _clear_messages(self) -> None:
+        self.message_label.clear()
+        self.error_label.clear()
+        self.error_label.hide()
+
+    def _show_error(self, exc: Exception) -> None:
+        message = user_message(exc)
+        if message is None:
+            raise exc
+        self.error_label.setText(message)
+        self.error_label.show()
