@@ -327,6 +327,11 @@ _CHANNEL_LIST = tuple(channel.value for channel in Channel)
 _CHANNELS = ((Channel.PHONE, 30), (Channel.EMAIL, 30), (Channel.IN_PERSON, 20),
              (Channel.MESSAGE, 12), (Channel.SOCIAL, 6), (Channel.LETTER, 2))
 
+_SHOP_FEEDBACK: dict[str, str] = {
+    FeedbackKind.IDEA: "Open a little later on Thursdays, please.",
+    FeedbackKind.COMPLAINT: "The queue at the till was long on Saturday.",
+    FeedbackKind.PRAISE: "Always a warm welcome in the shop.",
+}
 _FEEDBACK: dict[str, tuple[str, ...]] = {
     FeedbackKind.IDEA: ("Could {p} come in a smaller size?",
                         "A loyalty card for {p} would be nice.",
@@ -335,7 +340,7 @@ _FEEDBACK: dict[str, tuple[str, ...]] = {
     FeedbackKind.COMPLAINT: ("{p} was out of stock twice this month.",
                              "{p} went up in price a lot.", "{p} arrived later than promised."),
     FeedbackKind.PRAISE: ("Loves the {p}; tells all her friends.", "{p} made my week!",
-                          "The {p} are the best in town."),
+                          "Best {p} in town."),
 }
 # Statuses in turn, so even a small run shows every one; closed ones alternate told/not told.
 _FEEDBACK_CYCLE = (FeedbackStatus.NEW, FeedbackStatus.CONSIDERED, FeedbackStatus.DONE,
@@ -950,7 +955,9 @@ class _Generator:
         kind = self.ch((FeedbackKind.IDEA, FeedbackKind.IDEA, FeedbackKind.COMPLAINT,
                            FeedbackKind.PRAISE, FeedbackKind.PRAISE))
         product = self.ch(self.ref.products) if self.rnd() < 0.85 else None
-        text = self.ch(_FEEDBACK[kind]).format(p=product[1].lower() if product else "it")
+        # Without a product the phrases speak of the shop in general.
+        subject = product[1].lower() if product else "your opening hours"
+        text = self.ch(_FEEDBACK[kind]).format(p=subject)
         text = text[0].upper() + text[1:]
         rating = (self.ri(4, 5) if kind == FeedbackKind.PRAISE else self.ri(1, 3)
                   if kind == FeedbackKind.COMPLAINT else
