@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from smallbiz_crm.services.calendar_settings import CalendarSettingsService
 from smallbiz_crm.services.clock import Clock, system_clock
+from smallbiz_crm.services.concerns import ConcernService
 from smallbiz_crm.services.customers import CustomerService
 from smallbiz_crm.services.duplicates import DuplicateService
+from smallbiz_crm.services.feedback import FeedbackService, ProductService
 from smallbiz_crm.services.interactions import InteractionService
 from smallbiz_crm.services.journey import JourneyService
 from smallbiz_crm.services.personas import PersonaService, TagService
@@ -25,6 +28,10 @@ class Services:
         self.settings = SettingsService(db)
         self.timeline = TimelineService(db, clock)
         self.duplicates = DuplicateService(db, clock)
+        self.concerns = ConcernService(db, clock)
+        self.calendar = CalendarSettingsService(db, clock)
+        self.products = ProductService(db)
+        self.feedback = FeedbackService(db, clock)
 
     def close(self) -> None:
         self.db.close()

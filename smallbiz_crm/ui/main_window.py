@@ -108,11 +108,20 @@ class MainWindow(QMainWindow):
         if loading is not None:
             self.pages.removeWidget(loading)
             loading.deleteLater()
+        from smallbiz_crm.ui.pages.feedback import FeedbackPage
+
+        self.feedback_page = FeedbackPage(services, self.tasks)
+        built: dict[int, QWidget] = {PAGE_CUSTOMERS: self.customers_stack,
+                                     PAGE_FEEDBACK: self.feedback_page}
         coming = self.tr("This page arrives in a coming version of {0}.").format(APP_NAME)
         for index, title in enumerate(self.titles):
-            page = (self.customers_stack if index == PAGE_CUSTOMERS
-                    else ComingPage(title, coming))
-            self.pages.addWidget(page)
+            self.pages.addWidget(built.get(index) or ComingPage(title, coming))
+        for page in built.values():
+            if hasattr(page, "open_customer"):
+                page.open_customer.connect(self.open_customer)
+            if hasattr(page, "data_changed"):
+                page.data_changed.connect(self._on_page_data_changed)
+        self.pages.currentChanged.connect(self._on_page_shown)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.navigation.setEnabled(True)
 
@@ -235,6 +244,17 @@ class MainWindow(QMainWindow):
         self.customers_page.refresh_filters()
         self._update_welcome()
         self.customers_page.reload()
+
+    def _on_page_shown(self, index: int) -> None:
+        page = self.pages.widget(index)
+        refresh = getattr(page, "refresh", None)
+        if callable(refresh):
+            refresh()
+
+    def _on_page_data_changed(self) -> None:
+        """Another page wrote something: the list and the profile may show it."""
+        self.customers_page.model.refresh_rows()
+        self.profile.show_customer(self.customers_page.current_customer_id())
 
     def _on_list_reloaded(self, count: int) -> None:
         self.statusBar().showMessage(count_text(count) + self.tr(" shown"))

@@ -39,7 +39,6 @@ from smallbiz_crm.services.calendar_settings import (
     MAX_REASON_LENGTH,
     PREVIEW_DAYS,
     CalendarSettings,
-    CalendarSettingsService,
 )
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.customer_dialog import named
@@ -72,7 +71,7 @@ class CalendarDialog(QDialog):
         self.setObjectName("calendarDialog")
         self.setWindowTitle(self.tr("Business calendar"))
         self.services = services
-        self.service = CalendarSettingsService(services.db, services.clock)
+        self.service = services.calendar
         self.saved_count: int | None = None
         current = self.service.settings()
         self._country = ""

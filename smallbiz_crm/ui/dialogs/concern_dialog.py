@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from smallbiz_crm.domain.calendar import END_OF_BUSINESS_DAY
 from smallbiz_crm.domain.kinds import Channel, ConcernKind
 from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.concerns import ConcernDraft, ConcernRecord, ConcernService
+from smallbiz_crm.services.concerns import ConcernDraft, ConcernRecord
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.customer_dialog import named
@@ -115,7 +115,7 @@ class ConcernDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("concernDialog")
         self.services = services
-        self.concerns = ConcernService(services.db, services.clock)
+        self.concerns = services.concerns
         self.customer_id = customer_id
         self.customer = services.customers.get(customer_id)
         self.logged: ConcernRecord | None = None
@@ -216,7 +216,7 @@ class RespondDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("respondDialog")
         self.services = services
-        self.concerns = ConcernService(services.db, services.clock)
+        self.concerns = services.concerns
         self.concern_id = concern_id
         self.concern = self.concerns.get(concern_id)
         self.saved: ConcernRecord | None = None

@@ -30,9 +30,7 @@ from smallbiz_crm.services.feedback import (
     MIN_RATING,
     FeedbackDraft,
     FeedbackRow,
-    FeedbackService,
     ProductRecord,
-    ProductService,
 )
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.customer_dialog import ID_ROLE, NAME_ROLE, named
@@ -54,8 +52,8 @@ class FeedbackDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("feedbackDialog")
         self.services = services
-        self.feedback = FeedbackService(services.db, services.clock)
-        self.products = ProductService(services.db)
+        self.feedback = services.feedback
+        self.products = services.products
         self.saved: FeedbackRow | None = None
         self.created_products: list[ProductRecord] = []
         self._customer_id = customer_id

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.feedback import ProductRecord, ProductService
+from smallbiz_crm.services.feedback import ProductRecord
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.dialogs.tags_dialog import set_current, tree_items
@@ -44,7 +44,7 @@ class ProductsDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("productsDialog")
         self.services = services
-        self.products = ProductService(services.db)
+        self.products = services.products
         self.was_changed = False
         self._products: dict[int, ProductRecord] = {}
         self.setWindowTitle(self.tr("Products"))

@@ -40,8 +40,6 @@ from smallbiz_crm.services.feedback import (
     NO_PRODUCT,
     FeedbackFilter,
     FeedbackRow,
-    FeedbackService,
-    ProductService,
     can_move,
 )
 from smallbiz_crm.services.registry import Services
@@ -90,8 +88,8 @@ class FeedbackPage(QWidget):
         self.setObjectName("feedbackPage")
         self.services = services
         self.tasks = tasks
-        self.feedback = FeedbackService(services.db, services.clock)
-        self.products = ProductService(services.db)
+        self.feedback = services.feedback
+        self.products = services.products
         # Group rows the owner folded away stay folded across reloads.
         self._collapsed: set[str] = set()
         self._dialog: FeedbackDialog | None = None

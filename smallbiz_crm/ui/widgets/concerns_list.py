@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.concerns import ConcernRow, ConcernService
+from smallbiz_crm.services.concerns import ConcernRow
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.concern_dialog import (
@@ -138,7 +138,7 @@ class ConcernsList(QWidget):
         super().__init__(parent)
         self.setObjectName("concernsList")
         self.services = services
-        self.concerns = ConcernService(services.db, services.clock)
+        self.concerns = services.concerns
         self.customer_id = customer_id
         self.respond_dialog: RespondDialog | None = None
 
