@@ -8,6 +8,7 @@ from smallbiz_crm.services.concerns import ConcernService
 from smallbiz_crm.services.customers import CustomerService
 from smallbiz_crm.services.duplicates import DuplicateService
 from smallbiz_crm.services.feedback import FeedbackService, ProductService
+from smallbiz_crm.services.gestures import GestureService
 from smallbiz_crm.services.interactions import InteractionService
 from smallbiz_crm.services.journey import JourneyService
 from smallbiz_crm.services.personas import PersonaService, TagService
@@ -32,6 +33,7 @@ class Services:
         self.calendar = CalendarSettingsService(db, clock)
         self.products = ProductService(db)
         self.feedback = FeedbackService(db, clock)
+        self.gestures = GestureService(db, clock)
 
     def close(self) -> None:
         self.db.close()

@@ -109,9 +109,12 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(loading)
             loading.deleteLater()
         from smallbiz_crm.ui.pages.feedback import FeedbackPage
+        from smallbiz_crm.ui.pages.gestures import GesturesPage
 
         self.feedback_page = FeedbackPage(services, self.tasks)
+        self.gestures_page = GesturesPage(services, self.tasks)
         built: dict[int, QWidget] = {PAGE_CUSTOMERS: self.customers_stack,
+                                     PAGE_GESTURES: self.gestures_page,
                                      PAGE_FEEDBACK: self.feedback_page}
         coming = self.tr("This page arrives in a coming version of {0}.").format(APP_NAME)
         for index, title in enumerate(self.titles):

@@ -27,7 +27,7 @@ from smallbiz_crm.domain.kinds import GestureKind
 from smallbiz_crm.domain.money import parse_cents
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.gestures import GestureDraft, GestureRecord, GestureService
+from smallbiz_crm.services.gestures import GestureDraft, GestureRecord
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.models.gesture_table import gesture_kind_labels, kind_label
@@ -66,7 +66,7 @@ class GestureDialog(QDialog):
         super().__init__(parent)
         self.setObjectName("gestureDialog")
         self.services = services
-        self.gestures = GestureService(services.db, services.clock)
+        self.gestures = services.gestures
         self.customer_ids = list(dict.fromkeys(customer_ids))
         self.logged: list[GestureRecord] = []
         self.ideas: tuple[str, ...] = ()
@@ -276,7 +276,7 @@ class OutcomeDialog(QDialog):
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("outcomeDialog")
-        self.gestures = GestureService(services.db, services.clock)
+        self.gestures = services.gestures
         self.gesture_ids = list(dict.fromkeys(gesture_ids))
         self.saved = 0
         self.errors = FieldErrors()

@@ -53,7 +53,6 @@ from smallbiz_crm.services.gestures import (
     Followed,
     GestureFilter,
     GestureRow,
-    GestureService,
     GestureTotals,
     KindSummary,
 )
@@ -253,7 +252,7 @@ class GesturesPage(QWidget):
         self.setObjectName("gesturesPage")
         self.services = services
         self.tasks = tasks
-        self.service = GestureService(services.db, services.clock)
+        self.service = services.gestures
         self._generation = 0
         self._pending = 0
         self.summaries: list[KindSummary] = []

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.gestures import DEFAULT_WINDOW_DAYS, GestureService
+from smallbiz_crm.services.gestures import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.gesture_dialog import GestureDialog, OutcomeDialog
 from smallbiz_crm.ui.models.gesture_table import (
@@ -43,7 +43,7 @@ class GestureLedgerWidget(QWidget):
         super().__init__(parent)
         self.setObjectName("gestureLedger")
         self.services = services
-        self.gestures = GestureService(services.db, services.clock)
+        self.gestures = services.gestures
         self.customer_id: int | None = None
         self.window_days = DEFAULT_WINDOW_DAYS
         self.total_cents = 0

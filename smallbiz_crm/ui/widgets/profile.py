@@ -553,9 +553,15 @@ class ProfilePanel(QWidget):
         section.addWidget(self.notes_label)
 
     def _build_gestures(self) -> None:
+        from smallbiz_crm.ui.widgets.gesture_ledger import GestureLedgerWidget
+
         section = self._section(self.tr("Gestures"), "gesturesSection")
         self.gestures_label = plain_label("gestureTotal")
         section.addWidget(self.gestures_label)
+        # The customer's own ledger: log a gesture or its outcome right here.
+        self.gesture_ledger = GestureLedgerWidget(self.services)
+        self.gesture_ledger.data_changed.connect(self.refresh)
+        section.addWidget(self.gesture_ledger)
 
     def _build_timeline(self) -> None:
         section = self._section(self.tr("Timeline"), "timelineSection")
@@ -595,7 +601,8 @@ class ProfilePanel(QWidget):
         self.stack.setCurrentWidget(self.scroll_area)
         # Lay out now: otherwise the first paint can show the new customer spread over the
         # previous one's height, the scroll area resizing its content one event later.
-        for _ in range(2):
+        # One pass per level of nested layouts (the gesture ledger adds one).
+        for _ in range(3):
             QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
 
     def _show_empty(self, message: str) -> None:
@@ -689,6 +696,7 @@ class ProfilePanel(QWidget):
         self._section_box("notesSection").setVisible(bool(c.notes))
 
         self.gestures_label.setText(gesture_text(data.gesture_count, data.gesture_total_cents))
+        self.gesture_ledger.show_customer(c.id)
 
         self.timeline_model.set_entries(data.timeline)
         self.timeline.setVisible(bool(data.timeline))
