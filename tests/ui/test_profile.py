@@ -14,6 +14,7 @@ from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft, Timelin
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.timeline import TimelineService
 from smallbiz_crm.store.models import Gesture, Interaction
+from smallbiz_crm.ui.models.gesture_table import ledger_total_text
 from smallbiz_crm.ui.models.timeline_table import (
     COL_DETAIL,
     COL_TITLE,
@@ -24,7 +25,7 @@ from smallbiz_crm.ui.models.timeline_table import (
     icon_name,
     kind_icon,
 )
-from smallbiz_crm.ui.widgets.profile import ProfilePanel, birthday_text, gesture_text
+from smallbiz_crm.ui.widgets.profile import ProfilePanel, birthday_text
 
 NOW = datetime(2026, 11, 20, 10, 0)
 
@@ -115,7 +116,7 @@ def test_shows_the_customer(qtbot: QtBot, services: Services, margaret: int) -> 
     referrals = label(panel, "referrals").text()
     assert "Leo Brandt" in referrals and "Sophie Martin" in referrals
     assert label(panel, "profileNotes").text() == "Daughter starts university in May."
-    assert label(panel, "gestureTotal").text() == "2 gestures, total cost 85.00"
+    assert label(panel, "gestureLedgerTotal").text() == "2 gestures, total cost 85.00"
 
     expected = TimelineService(services.db, services.clock).for_customer(margaret)
     model = panel.timeline.model()
@@ -188,7 +189,7 @@ def test_bare_customer_and_back_to_empty(qtbot: QtBot, services: Services) -> No
     assert label(panel, "personaName").text() == "No persona chosen"
     for section in ("tagsSection", "referralsSection", "notesSection"):
         assert not shown(panel, section), section
-    assert label(panel, "gestureTotal").text() == "No gestures yet"
+    assert label(panel, "gestureLedgerTotal").text() == "No gestures yet"
     assert panel.timeline.model().rowCount() == 1  # "Started at Prospect"
 
     panel.show_customer(None)
@@ -301,6 +302,6 @@ def test_wording_helpers() -> None:
     assert birthday_text(date(1980, 11, 21), today).endswith("45 years old · birthday tomorrow")
     # 29 February falls on the 28th in a year without one.
     assert birthday_text(date(2000, 2, 29), date(2027, 2, 27)).endswith("birthday tomorrow")
-    assert gesture_text(0, 0) == "No gestures yet"
-    assert gesture_text(1, 350) == "1 gesture, total cost 3.50"
-    assert gesture_text(4, 8500) == "4 gestures, total cost 85.00"
+    assert ledger_total_text(0, 0) == "No gestures yet"
+    assert ledger_total_text(1, 350) == "1 gesture, total cost 3.50"
+    assert ledger_total_text(4, 8500) == "4 gestures, total cost 85.00"

@@ -42,7 +42,6 @@ from PySide6.QtWidgets import (
     QWidgetItem,
 )
 
-from smallbiz_crm.domain.money import format_cents
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.timeline import ProfileData, stage_reason_label
@@ -96,14 +95,6 @@ def birthday_text(birthday: date, today: date) -> str:
     else:
         parts.append(_tr("birthday in {0} days").format(days))
     return " · ".join(parts)
-
-
-def gesture_text(count: int, total_cents: int) -> str:
-    if count == 0:
-        return _tr("No gestures yet")
-    if count == 1:
-        return _tr("1 gesture, total cost {0}").format(format_cents(total_cents))
-    return _tr("{0} gestures, total cost {1}").format(f"{count:,}", format_cents(total_cents))
 
 
 def _flat(text: str) -> str:
@@ -556,9 +547,7 @@ class ProfilePanel(QWidget):
         from smallbiz_crm.ui.widgets.gesture_ledger import GestureLedgerWidget
 
         section = self._section(self.tr("Gestures"), "gesturesSection")
-        self.gestures_label = plain_label("gestureTotal")
-        section.addWidget(self.gestures_label)
-        # The customer's own ledger: log a gesture or its outcome right here.
+        # The customer's own ledger with its total: log a gesture or its outcome right here.
         self.gesture_ledger = GestureLedgerWidget(self.services)
         self.gesture_ledger.data_changed.connect(self.refresh)
         section.addWidget(self.gesture_ledger)
@@ -695,7 +684,6 @@ class ProfilePanel(QWidget):
         self.notes_label.setText(c.notes)
         self._section_box("notesSection").setVisible(bool(c.notes))
 
-        self.gestures_label.setText(gesture_text(data.gesture_count, data.gesture_total_cents))
         self.gesture_ledger.show_customer(c.id)
 
         self.timeline_model.set_entries(data.timeline)
