@@ -8,7 +8,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtCore import QSettings, QSize, QTimer
+from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from smallbiz_crm import APP_NAME, __version__
@@ -90,6 +91,16 @@ def open_sample_window(origin: MainWindow, sample_db: Path, paths: AppPaths) -> 
                                    failed)
 
 
+def app_icon() -> QIcon:
+    """The application icon at every size a desktop asks for."""
+    from smallbiz_crm.paths import resource
+
+    icon = QIcon()
+    for size in (16, 24, 32, 48, 64, 128, 256, 512):
+        icon.addFile(str(resource("icons", "app", f"smallbiz-crm-{size}.png")), QSize(size, size))
+    return icon
+
+
 def run_gui(paths: AppPaths) -> int:
     """Show the window frame at once, then open the database and fill it.
 
@@ -105,6 +116,9 @@ def run_gui(paths: AppPaths) -> int:
     app.setApplicationName(APP_NAME)
     app.setApplicationVersion(__version__)
     app.setOrganizationName("Smallbiz")
+    app.setWindowIcon(app_icon())
+    # So Wayland matches the window to the installed .desktop entry.
+    app.setDesktopFileName("smallbiz-crm")
     try:
         paths.ensure_dirs()
     except OSError as exc:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import site
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,8 +66,13 @@ def resource_dir() -> Path:
     candidates = []
     if frozen_root:
         candidates.append(Path(frozen_root) / "resources")
-    candidates.append(Path(__file__).resolve().parent.parent / "resources")
+    checkout = Path(__file__).resolve().parent.parent
+    # Only a source checkout (pyproject.toml beside it): in site-packages, "resources" could
+    # be another package's folder.
+    if (checkout / "pyproject.toml").is_file():
+        candidates.append(checkout / "resources")
     candidates.append(Path(sys.prefix) / "share" / APP_DIR_NAME / "resources")
+    candidates.append(Path(site.getuserbase()) / "share" / APP_DIR_NAME / "resources")
     for candidate in candidates:
         if candidate.is_dir():
             return candidate
