@@ -114,10 +114,19 @@ def open_database(path: Path, backups_dir: Path | None = None, create: bool = Tr
     """Open (or create) the file, bringing its schema up to date; refuse anything unsafe."""
     from smallbiz_crm.store.migrate import ensure_current
 
-    if not path.exists():
+    created = not path.exists()
+    if created:
         if not create:
             raise MissingDatabaseError(f"There is no database file at {path}.")
         create_private_file(path)
     check_is_database(path)
-    ensure_current(path, backups_dir)
+    try:
+        ensure_current(path, backups_dir)
+    except BaseException:
+        if created:
+            # A file we just made and could not set up would later read as "schema none".
+            for leftover in (path, path.with_name(path.name + "-wal"),
+                             path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
     return Database(path, make_engine(path))
