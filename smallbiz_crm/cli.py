@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -59,7 +60,30 @@ def build_parser() -> argparse.ArgumentParser:
     restore.add_argument("backup")
 
     sub.add_parser("check", help="check the file's integrity and schema revision")
+
+    report = sub.add_parser("report", help="write a PDF: a customer's relationship summary "
+                            "or the follow-up checklist")
+    reports = report.add_subparsers(dest="report", metavar="REPORT", required=True,
+                                    parser_class=_Parser)
+    summary = reports.add_parser("summary", help="one customer's relationship summary")
+    summary.add_argument("customer_id", type=int, metavar="ID", help="the id `search` prints")
+    summary.add_argument("-o", "--output", required=True, metavar="FILE")
+    checklist = reports.add_parser("checklist", help="the open follow-ups to work through on "
+                                   "paper (default: overdue plus the next 7 days)")
+    checklist.add_argument("--from", dest="date_from", type=_day, metavar="DATE",
+                           help="first day, YYYY-MM-DD (default: today)")
+    checklist.add_argument("--to", dest="date_to", type=_day, metavar="DATE",
+                           help="last day, YYYY-MM-DD (default: six days after the first)")
+    checklist.add_argument("-o", "--output", required=True, metavar="FILE")
     return parser
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; use YYYY-MM-DD, e.g. 2026-11-23") from None
 
 
 def _open(paths: AppPaths, create: bool = False) -> Services:
@@ -188,6 +212,25 @@ def cmd_check(args: argparse.Namespace, paths: AppPaths) -> int:
     return EXIT_OK
 
 
+def cmd_report(args: argparse.Namespace, paths: AppPaths) -> int:
+    from smallbiz_crm.services.printing import write_checklist, write_summary
+
+    services = _open(paths)
+    try:
+        if args.report == "summary":
+            path = write_summary(services.db, args.customer_id, args.output, services.clock)
+            print(f"Wrote the relationship summary to {path}")
+            return EXIT_OK
+        data = write_checklist(services.db, args.date_from, args.date_to, args.output,
+                               progress=_progress("checklist items"), clock=services.clock)
+    finally:
+        services.close()
+    assert data is not None  # only a cancelled() callback stops it
+    print(f"Wrote a checklist of {len(data.items):,} item(s) (overdue, then "
+          f"{data.date_from} to {data.date_to}) to {args.output}")
+    return EXIT_OK
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, AppPaths], int]] = {
     "demo": cmd_demo,
     "search": cmd_search,
@@ -195,6 +238,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, AppPaths], int]] = {
     "backup": cmd_backup,
     "restore": cmd_restore,
     "check": cmd_check,
+    "report": cmd_report,
 }
 
 

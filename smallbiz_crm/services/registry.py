@@ -12,6 +12,7 @@ from smallbiz_crm.services.gestures import GestureService
 from smallbiz_crm.services.interactions import InteractionService
 from smallbiz_crm.services.journey import JourneyService
 from smallbiz_crm.services.personas import PersonaService, TagService
+from smallbiz_crm.services.printing import PrintingService
 from smallbiz_crm.services.settings import SettingsService
 from smallbiz_crm.services.timeline import TimelineService
 from smallbiz_crm.store.engine import Database
@@ -34,6 +35,7 @@ class Services:
         self.products = ProductService(db)
         self.feedback = FeedbackService(db, clock)
         self.gestures = GestureService(db, clock)
+        self.printing = PrintingService(db, clock)
 
     def close(self) -> None:
         self.db.close()

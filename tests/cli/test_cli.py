@@ -236,3 +236,34 @@ def test_sigkill_during_import_imports_nothing(tmp_path: Path) -> None:
                             ).fetchone()[0]
     conn.close()
     assert imported in (0, 150_000)
+
+
+def test_report_summary_and_checklist(demo_db: Path, tmp_path: Path) -> None:
+    from pypdf import PdfReader
+
+    conn = sqlite3.connect(demo_db)
+    cid, name = conn.execute("SELECT id, name FROM customer ORDER BY id LIMIT 1").fetchone()
+    conn.close()
+    summary = tmp_path / "summary.pdf"
+    result = run("--db", str(demo_db), "report", "summary", str(cid), "-o", str(summary),
+                 env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    text = "".join(page.extract_text() for page in PdfReader(summary).pages)
+    assert name.split()[0] in text
+
+    checklist = tmp_path / "checklist.pdf"
+    result = run("--db", str(demo_db), "report", "checklist", "--from", "2026-11-23",
+                 "--to", "2026-11-29", "-o", str(checklist), env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert PdfReader(checklist).pages
+
+
+def test_report_errors_are_one_line(demo_db: Path, tmp_path: Path) -> None:
+    result = run("--db", str(demo_db), "report", "summary", "999999", "-o",
+                 str(tmp_path / "x.pdf"), env_dir=tmp_path)
+    assert_one_line_error(result)
+    assert not (tmp_path / "x.pdf").exists()
+    result = run("--db", str(demo_db), "report", "checklist", "--from", "2026-02-30", "-o",
+                 str(tmp_path / "y.pdf"), env_dir=tmp_path)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
