@@ -13,6 +13,7 @@ from smallbiz_crm.domain.records import (
     StageChangeRecord,
 )
 from smallbiz_crm.domain.validation import Collector, check_cents, check_long_text, check_when
+from smallbiz_crm.services.cadences import apply_after_purchase, purchase_cadence_enabled
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.customer_clock import touch
 from smallbiz_crm.services.customers import load_customer, record_stage_change
@@ -76,10 +77,16 @@ class InteractionService:
                             from_stage_name=change.from_stage_name,
                             to_stage_name=change.to_stage_name, changed_at=change.changed_at,
                             reason=change.reason)
+            follow_up_ids: tuple[int, ...] = ()
+            if clean.kind == InteractionKind.PURCHASE.value and purchase_cadence_enabled(session):
+                session.flush()  # the follow-ups link to the interaction's id
+                follow_up_ids = tuple(apply_after_purchase(
+                    session, customer.id, clean.occurred_at.date(), interaction_id=row.id,
+                    today=now.date(), now=now))
             customer.updated_at = now
             session.flush()
             return LoggedInteraction(interaction=interaction_record(row),
-                                     stage_change=change_record)
+                                     stage_change=change_record, follow_up_ids=follow_up_ids)
 
     def for_customer(self, customer_id: int, limit: int | None = None) -> list[InteractionRecord]:
         with self.db.read() as session:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from smallbiz_crm.services.cadences import CadenceService
 from smallbiz_crm.services.calendar_settings import CalendarSettingsService
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.concerns import ConcernService
 from smallbiz_crm.services.customers import CustomerService
 from smallbiz_crm.services.duplicates import DuplicateService
 from smallbiz_crm.services.feedback import FeedbackService, ProductService
+from smallbiz_crm.services.follow_ups import FollowUpService
 from smallbiz_crm.services.gestures import GestureService
 from smallbiz_crm.services.interactions import InteractionService
 from smallbiz_crm.services.journey import JourneyService
@@ -15,6 +17,7 @@ from smallbiz_crm.services.personas import PersonaService, TagService
 from smallbiz_crm.services.printing import PrintingService
 from smallbiz_crm.services.settings import SettingsService
 from smallbiz_crm.services.timeline import TimelineService
+from smallbiz_crm.services.touch import StayingInTouchService
 from smallbiz_crm.store.engine import Database
 
 
@@ -36,6 +39,9 @@ class Services:
         self.feedback = FeedbackService(db, clock)
         self.gestures = GestureService(db, clock)
         self.printing = PrintingService(db, clock)
+        self.follow_ups = FollowUpService(db, clock)
+        self.cadences = CadenceService(db, clock)
+        self.touch = StayingInTouchService(db, clock)
 
     def close(self) -> None:
         self.db.close()

@@ -1,0 +1,284 @@
+"""The follow-up form: who, when, what kind and why; plus the customer picker it uses."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smallbiz_crm.domain.records import CustomerListRow
+from smallbiz_crm.domain.validation import ValidationError
+from smallbiz_crm.services.errors import ConflictError, NotFoundError
+from smallbiz_crm.services.follow_ups import (
+    FollowUpDraft,
+    FollowUpRecord,
+    SnoozeChoice,
+)
+from smallbiz_crm.services.registry import Services
+from smallbiz_crm.ui.dialogs.customer_dialog import named
+from smallbiz_crm.ui.models.follow_up_table import follow_up_icon, follow_up_kind_labels
+from smallbiz_crm.ui.widgets.form import FieldErrors
+
+SEARCH_DELAY_MS = 150
+PICKER_LIMIT = 20
+NAME_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = Qt.ItemDataRole.UserRole + 2
+
+
+def to_qdate(day: date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(value: QDate) -> date:
+    return date(value.year(), value.month(), value.day())
+
+
+class CustomerPicker(QLineEdit):
+    """Type part of a name, phone or email; pick the customer from the list that opens."""
+
+    chosen = Signal(object)  # customer id or None
+
+    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.services = services
+        self._customer_id: int | None = None
+        self._customer_name = ""
+        self.setPlaceholderText(self.tr("Type part of a customer's name or phone…"))
+        self.setClearButtonEnabled(True)
+        self.matches = QStandardItemModel(self)
+        self.completer_ = QCompleter(self.matches, self)
+        self.completer_.setObjectName("customerCompleter")
+        # The service has already matched the text; the completer must not filter again.
+        self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
+        self.completer_.setCompletionRole(NAME_ROLE)
+        self.completer_.setMaxVisibleItems(10)
+        self.setCompleter(self.completer_)
+        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._timer.timeout.connect(self.search)
+        self.textEdited.connect(lambda _text: self._timer.start())
+        # The QModelIndex overload carries the customer id; the stubs do not model overloads.
+        self.completer_.activated[QModelIndex].connect(  # type: ignore[index]
+            lambda index: self.choose(int(index.data(ID_ROLE)), str(index.data(NAME_ROLE))))
+
+    def search(self) -> list[CustomerListRow]:
+        """Fill the list with the customers matching what is typed (at most 20)."""
+        self._timer.stop()
+        text = self.text().strip()
+        rows = self.services.customers.search(text, limit=PICKER_LIMIT) if text else []
+        self.matches.clear()
+        for row in rows:
+            extra = " · ".join(part for part in (row.company, row.phone or row.email) if part)
+            item = QStandardItem(f"{row.name}  ({extra})" if extra else row.name)
+            item.setData(row.name, NAME_ROLE)
+            item.setData(row.id, ID_ROLE)
+            item.setEditable(False)
+            self.matches.appendRow(item)
+        if rows and self.hasFocus():
+            self.completer_.complete()
+        return rows
+
+    def choose(self, customer_id: int | None, name: str = "") -> None:
+        self._timer.stop()
+        self._customer_id = customer_id
+        self._customer_name = name if customer_id is not None else ""
+        self.setText(self._customer_name)
+        self.chosen.emit(customer_id)
+
+    def customer_id(self) -> int | None:
+        """The picked customer; a full name typed without picking counts if only one has it."""
+        text = self.text().strip()
+        if not text:
+            return None
+        if self._customer_id is not None and text == self._customer_name:
+            return self._customer_id
+        exact = [row for row in self.services.customers.search(text, limit=PICKER_LIMIT)
+                 if row.name.casefold() == text.casefold()]
+        if len(exact) == 1:
+            self.choose(exact[0].id, exact[0].name)
+            return exact[0].id
+        return None
+
+    def problem(self) -> str:
+        """Why customer_id() is None, in words for the form."""
+        text = self.text().strip()
+        if not text:
+            return self.tr("Choose the customer to follow up with.")
+        exact = [row for row in self.services.customers.search(text, limit=PICKER_LIMIT)
+                 if row.name.casefold() == text.casefold()]
+        if len(exact) > 1:
+            return self.tr("Several customers are called '{0}'; pick one from the list."
+                           ).format(text)
+        return self.tr("Pick the customer from the list that opens as you type.")
+
+
+class FollowUpDialog(QDialog):
+    """Create a follow-up (follow_up_id None) or edit one; `saved` holds the result."""
+
+    def __init__(self, services: Services, customer_id: int | None = None,
+                 follow_up_id: int | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("followUpDialog")
+        self.services = services
+        self.follow_ups = services.follow_ups
+        self.follow_up_id = follow_up_id
+        self.record: FollowUpRecord | None = (
+            self.follow_ups.get(follow_up_id) if follow_up_id is not None else None)
+        self.saved: FollowUpRecord | None = None
+        today = services.clock().date()
+
+        self.errors = FieldErrors()
+        self.customer_picker = named(CustomerPicker(services), "customerPicker")
+        self.due_edit = named(QDateEdit(), "dueEdit")
+        self.due_edit.setCalendarPopup(True)
+        self.due_edit.setDisplayFormat("ddd yyyy-MM-dd")
+        self.due_edit.setMinimumWidth(self.fontMetrics().horizontalAdvance("Wed 0000-00-00") + 60)
+        quick = QHBoxLayout()
+        quick.setContentsMargins(0, 0, 0, 0)
+        quick.addWidget(self.due_edit)
+        self.quick_buttons: dict[str, QPushButton] = {}
+        for choice, label in ((SnoozeChoice.TOMORROW, self.tr("Tomorrow")),
+                              (SnoozeChoice.NEXT_BUSINESS_DAY, self.tr("Next business day")),
+                              (SnoozeChoice.NEXT_WEEK, self.tr("Next week"))):
+            button = named(QPushButton(label), f"{_camel(choice)}Button")
+            button.setAutoDefault(False)
+            button.clicked.connect(lambda _checked=False, c=choice: self.set_due_choice(c))
+            quick.addWidget(button)
+            self.quick_buttons[choice] = button
+        quick.addStretch(1)
+        due_box = QWidget()
+        due_box.setLayout(quick)
+
+        self.kind_combo = named(QComboBox(), "kindCombo")
+        for value, label in follow_up_kind_labels().items():
+            self.kind_combo.addItem(follow_up_icon(value), label, value)
+        self.reason_edit = named(QPlainTextEdit(), "reasonEdit")
+        self.reason_edit.setTabChangesFocus(True)
+        self.reason_edit.setPlaceholderText(
+            self.tr("Why you will get in touch, e.g. ask how the gift went down"))
+        self.reason_edit.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self.status_label = named(QLabel(), "statusLabel")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        self.errors.add_row(form, self.tr("Customer"), "customer", self.customer_picker)
+        self.errors.add_row(form, self.tr("Due"), "due_on", due_box)
+        self.errors.add_row(form, self.tr("Kind"), "kind", self.kind_combo)
+        self.errors.add_row(form, self.tr("Reason"), "reason", self.reason_edit)
+        form.addRow("", self.status_label)
+
+        buttons = QDialogButtonBox()
+        self.save_button = named(QPushButton(self.tr("Save")), "saveButton")
+        self.save_button.setDefault(True)
+        buttons.addButton(self.save_button, QDialogButtonBox.ButtonRole.AcceptRole)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel.setObjectName("cancelButton")
+        buttons.rejected.connect(self.reject)
+        self.save_button.clicked.connect(self.save)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.errors.general)
+        layout.addStretch(1)
+        layout.addWidget(buttons)
+        self.setMinimumWidth(560)
+
+        if self.record is not None:
+            self.setWindowTitle(self.tr("Edit follow-up — {0}").format(self.record.customer_name))
+            self.customer_picker.choose(self.record.customer_id, self.record.customer_name)
+            self.due_edit.setDate(to_qdate(self.record.due_on))
+            self._select(self.record.kind)
+            self.reason_edit.setPlainText(self.record.reason)
+            self.status_label.setText(self._status_text(self.record))
+            self.reason_edit.setFocus()
+        else:
+            self.setWindowTitle(self.tr("New follow-up"))
+            self.due_edit.setDate(to_qdate(self.follow_ups.snooze_target(
+                SnoozeChoice.NEXT_BUSINESS_DAY, today)))
+            if customer_id is not None:
+                record = services.customers.get(customer_id)
+                self.customer_picker.choose(record.id, record.name)
+                self.reason_edit.setFocus()
+            else:
+                self.customer_picker.setFocus()
+        self.status_label.setVisible(bool(self.status_label.text()))
+
+    def _select(self, kind: str) -> None:
+        index = self.kind_combo.findData(kind)
+        if index >= 0:
+            self.kind_combo.setCurrentIndex(index)
+
+    def _status_text(self, record: FollowUpRecord) -> str:
+        closed_on = record.completed_at.date().isoformat() if record.completed_at else ""
+        if record.status == "done":
+            parts = [self.tr("Done on {0}").format(closed_on)]
+        elif record.status == "skipped":
+            parts = [self.tr("Skipped on {0}").format(closed_on)]
+        else:
+            parts = [self.tr("Open")]
+        if record.snooze_count:
+            parts.append(self.tr("snoozed {0}×").format(record.snooze_count))
+        if record.source == "cadence":
+            parts.append(self.tr("made by a cadence"))
+        text = " · ".join(parts)
+        if record.outcome:
+            label = (self.tr("Why skipped: {0}") if record.status == "skipped"
+                     else self.tr("Outcome: {0}"))
+            text += "\n" + label.format(record.outcome)
+        return text
+
+    def set_due_choice(self, choice: str) -> None:
+        self.due_edit.setDate(to_qdate(self.follow_ups.snooze_target(choice)))
+
+    def draft(self) -> FollowUpDraft:
+        return FollowUpDraft(customer_id=self.customer_picker.customer_id(),
+                             due_on=from_qdate(self.due_edit.date()),
+                             kind=str(self.kind_combo.currentData()),
+                             reason=self.reason_edit.toPlainText())
+
+    def save(self) -> bool:
+        """Save; on a problem show it next to its field and keep everything typed."""
+        self.errors.clear()
+        draft = self.draft()
+        try:
+            if self.record is None:
+                self.saved = self.follow_ups.create(draft)
+            else:
+                self.saved = self.follow_ups.edit(self.record.id, draft,
+                                                  expected_version=self.record.version)
+        except ValidationError as exc:
+            fields = dict(exc.fields)
+            if "customer" in fields and draft.customer_id is None:
+                # The picker knows better than the service what went wrong with the text.
+                fields["customer"] = self.customer_picker.problem()
+            self.errors.show(ValidationError(fields))
+            return False
+        except (NotFoundError, ConflictError) as exc:
+            self.errors.general.setText(str(exc))
+            self.errors.general.show()
+            return False
+        self.accept()
+        return True
+
+
+def _camel(value: str) -> str:
+    first, *rest = value.split("_")
+    return first + "".join(part.capitalize() for part in rest)
