@@ -2,16 +2,44 @@
 
 from __future__ import annotations
 
+import json
+import os
 import sqlite3
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from smallbiz_crm.store.engine import check_is_database, create_private_file
 from smallbiz_crm.store.errors import CorruptDatabaseError, StoreError
 
+# Beside a database file, SQLite keeps these; they belong to it and move with it.
+COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")
+_BUSY_CODES = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+
+
+class DatabaseInUseError(StoreError):
+    """Another program holds the file locked: it could not be checked, which is not damage."""
+
+
+def _raise_if_busy(exc: sqlite3.Error, path: Path) -> None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None and code & 0xFF in _BUSY_CODES:
+        raise DatabaseInUseError(
+            f"{path.name} is in use by another program (perhaps another window of the app); "
+            "close it and try again.") from None
+
+
+def read_only_uri(path: Path) -> str:
+    # as_uri() percent-encodes, so a folder named "a?b#c" cannot bend the URI's meaning.
+    return path.absolute().as_uri() + "?mode=ro"
+
 
 def integrity_problems(path: Path, quick: bool = False) -> list[str]:
-    """What `PRAGMA integrity_check` (or quick_check) reports; empty when the file is sound."""
+    """What `PRAGMA integrity_check` (or quick_check) reports; empty when the file is sound.
+
+    A file locked by another program raises DatabaseInUseError rather than reporting damage.
+    """
     check_is_database(path)
     pragma = "quick_check" if quick else "integrity_check"
     try:
@@ -30,8 +58,10 @@ def integrity_problems(path: Path, quick: bool = False) -> list[str]:
                 conn.execute(
                     "INSERT INTO customer_fts(customer_fts, rank) VALUES ('integrity-check', 1)")
             except sqlite3.DatabaseError as exc:
+                _raise_if_busy(exc, path)
                 rows.append(f"search index: {exc}")
     except sqlite3.DatabaseError as exc:
+        _raise_if_busy(exc, path)
         return [str(exc)]
     finally:
         conn.close()
@@ -104,3 +134,100 @@ def restore_from(backup: Path, target: Path, backups_dir: Path) -> Path | None:
     except sqlite3.Error as exc:
         raise StoreError(f"Could not restore {backup.name}: {exc}") from None
     return safety
+
+
+# -- reading backups, setting damaged files aside ------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class FileCounts:
+    customers: int
+    follow_ups: int
+
+
+def read_counts(path: Path) -> FileCounts | None:
+    """How many customers and follow-ups a database file holds, read without changing it;
+    None when the file cannot be read as a database."""
+    try:
+        check_is_database(path)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+    except (StoreError, sqlite3.Error):
+        return None
+    try:
+        customers = conn.execute("SELECT count(*) FROM customer").fetchone()[0]
+        follow_ups = conn.execute("SELECT count(*) FROM follow_up").fetchone()[0]
+    except sqlite3.Error:
+        return None
+    finally:
+        conn.close()
+    return FileCounts(customers=int(customers), follow_ups=int(follow_ups))
+
+
+def read_setting(path: Path, key: str) -> Any:
+    """One owner setting read straight from a file (even a damaged one, if that page is
+    readable); None when it cannot be read."""
+    try:
+        check_is_database(path)
+        conn = sqlite3.connect(read_only_uri(path), uri=True)
+    except (StoreError, sqlite3.Error):
+        return None
+    try:
+        row = conn.execute("SELECT value FROM setting WHERE key = ?", (key,)).fetchone()
+        return None if row is None else json.loads(row[0])
+    except (sqlite3.Error, ValueError, TypeError):
+        return None
+    finally:
+        conn.close()
+
+
+def rebuild_search_index(path: Path) -> None:
+    """Rebuild the customer search index from the customer rows (it holds nothing else)."""
+    try:
+        conn = sqlite3.connect(path)
+        try:
+            with conn:
+                conn.execute("INSERT INTO customer_fts(customer_fts) VALUES ('rebuild')")
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        _raise_if_busy(exc, path)
+        raise StoreError(f"Could not rebuild the search index of {path.name}: {exc}") from None
+
+
+def unused_name(folder: Path, stem: str, suffix: str = "",
+                companions: tuple[str, ...] = ()) -> Path:
+    """folder/stem+suffix, or stem-2, stem-3, ... when that (or a companion of it) exists."""
+    number = 1
+    while True:
+        name = f"{stem}{suffix}" if number == 1 else f"{stem}-{number}{suffix}"
+        candidate = folder / name
+        taken = [candidate, *(candidate.with_name(name + extra) for extra in companions)]
+        if not any(os.path.lexists(path) for path in taken):
+            return candidate
+        number += 1
+
+
+def move_aside(path: Path, when: datetime) -> Path:
+    """Rename a damaged database, with its -wal/-shm, to `<name>.damaged-YYYYMMDD-HHMMSS`.
+
+    Never overwrites and never deletes: the owner (or someone who repairs SQLite files) may
+    still recover rows from it. Returns the new path of the main file.
+    """
+    target = unused_name(path.parent, f"{path.name}.damaged-{when:%Y%m%d-%H%M%S}",
+                         companions=COMPANION_SUFFIXES)
+    # The companions keep their suffix after the new name, so SQLite still pairs them up; a
+    # WAL left behind would be replayed into whatever file is created under the old name.
+    moves = [(path.with_name(path.name + extra), target.with_name(target.name + extra))
+             for extra in COMPANION_SUFFIXES]
+    moves = [(source, dest) for source, dest in moves if source.exists()]
+    moves.append((path, target))
+    done: list[tuple[Path, Path]] = []
+    try:
+        for source, dest in moves:
+            os.rename(source, dest)
+            done.append((source, dest))
+    except OSError:
+        for source, dest in reversed(done):
+            os.rename(dest, source)
+        raise
+    return target

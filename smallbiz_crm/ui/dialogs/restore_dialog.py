@@ -1,0 +1,562 @@
+"""File → Restore: the backups with their counts and soundness, "Back up now", the backup
+folder; and the offer to restore a backup after a damaged file was set aside at start."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from smallbiz_crm.domain.validation import ValidationError
+from smallbiz_crm.paths import AppPaths
+from smallbiz_crm.services.backups import BackupInfo, BackupKind, BackupService
+from smallbiz_crm.services.registry import Services
+from smallbiz_crm.startup_checks import StartupCheck
+from smallbiz_crm.ui.dialogs.customer_dialog import named
+from smallbiz_crm.ui.tasks import TaskRunner
+from smallbiz_crm.ui.widgets.form import make_error_label
+from smallbiz_crm.user_errors import user_message
+
+COL_DATE, COL_KIND, COL_CUSTOMERS, COL_FOLLOW_UPS, COL_SIZE, COL_STATUS = range(6)
+INFO_ROLE = Qt.ItemDataRole.UserRole + 1
+
+Index = QModelIndex | QPersistentModelIndex
+Notify = Callable[[str], None]
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("RestoreDialog", text)
+
+
+def size_text(size: int) -> str:
+    """A file size the way a file manager shows it: "812 KB", "412.5 MB"."""
+    if size < 1024:
+        return _tr("{0} bytes").format(size)
+    value = float(size)
+    for unit in ("KB", "MB", "GB"):
+        value /= 1024
+        if value < 1024 or unit == "GB":
+            shown = f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+            return f"{shown} {unit}"
+    return f"{size} bytes"  # pragma: no cover - the loop always returns
+
+
+def when_text(info: BackupInfo) -> str:
+    return f"{info.created_at:%Y-%m-%d %H:%M}"
+
+
+def count_or_unknown(count: int | None) -> str:
+    return _tr("?") if count is None else f"{count:,}"
+
+
+def kind_labels() -> dict[BackupKind, str]:
+    return {
+        BackupKind.AUTOMATIC: _tr("Daily"),
+        BackupKind.MANUAL: _tr("By hand"),
+        BackupKind.BEFORE_RESTORE: _tr("Before a restore"),
+        BackupKind.BEFORE_UPGRADE: _tr("Before an upgrade"),
+        BackupKind.OTHER: _tr("Other"),
+    }
+
+
+def status_text(info: BackupInfo) -> str:
+    if not info.checked:
+        return _tr("Checking…")
+    return _tr("OK") if info.ok else _tr("Damaged")
+
+
+def backup_summary(info: BackupInfo) -> str:
+    """"the backup from 2026-11-20 10:00 (312 customers, 48 follow-ups)"."""
+    return _tr("the backup from {0} ({1} customers, {2} follow-ups)").format(
+        when_text(info), count_or_unknown(info.customers), count_or_unknown(info.follow_ups))
+
+
+def fallback_text(info: BackupInfo) -> str:
+    """The sentence that says a backup did not go to the owner's chosen folder, or ""."""
+    if info.fell_back_from is None:
+        return ""
+    return _tr("Your backup folder {0} is not available (is the USB stick plugged in?), so "
+               "the backup was saved in {1}.").format(str(info.fell_back_from),
+                                                      str(info.path.parent))
+
+
+class BackupTableModel(QAbstractTableModel):
+    """The backups, newest first; a thin adapter over a list of frozen BackupInfo."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._backups: list[BackupInfo] = []
+        self._headers = (self.tr("Taken"), self.tr("Kind"), self.tr("Customers"),
+                         self.tr("Follow-ups"), self.tr("Size"), self.tr("Check"))
+        self._kinds = kind_labels()
+
+    def set_backups(self, backups: list[BackupInfo]) -> None:
+        self.beginResetModel()
+        self._backups = list(backups)
+        self.endResetModel()
+
+    def backups(self) -> list[BackupInfo]:
+        return list(self._backups)
+
+    def info(self, row: int) -> BackupInfo | None:
+        return self._backups[row] if 0 <= row < len(self._backups) else None
+
+    def row_of(self, path: Path) -> int:
+        return next((row for row, info in enumerate(self._backups) if info.path == path), -1)
+
+    def replace(self, info: BackupInfo) -> None:
+        row = self.row_of(info.path)
+        if row < 0:
+            return
+        self._backups[row] = info
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
+
+    # -- Qt model interface -------------------------------------------------------------------
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._backups)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
+        return 0 if parent.isValid() else len(self._headers)
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        info = self.info(index.row())
+        if info is None:
+            return None
+        column = index.column()
+        if role == INFO_ROLE:
+            return info
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(info, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tip = str(info.path)
+            if info.checked and not info.ok and info.problem:
+                tip += "\n" + self.tr("Problem: {0}").format(info.problem)
+            return tip
+        if role == Qt.ItemDataRole.TextAlignmentRole and column in (
+                COL_CUSTOMERS, COL_FOLLOW_UPS, COL_SIZE):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if (role == Qt.ItemDataRole.ForegroundRole and column == COL_STATUS and info.checked
+                and not info.ok):
+            # The theme has no "error" role; a strong red reads in light and dark alike.
+            return QBrush(QColor(Qt.GlobalColor.red))
+        return None
+
+    def _display(self, info: BackupInfo, column: int) -> str | None:
+        if column == COL_DATE:
+            return when_text(info)
+        if column == COL_KIND:
+            return self._kinds.get(info.kind, info.kind.value)
+        if column == COL_CUSTOMERS:
+            return count_or_unknown(info.customers)
+        if column == COL_FOLLOW_UPS:
+            return count_or_unknown(info.follow_ups)
+        if column == COL_SIZE:
+            return size_text(info.size)
+        if column == COL_STATUS:
+            return status_text(info)
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
+                and 0 <= section < len(self._headers)):
+            return self._headers[section]
+        return None
+
+
+class RestoreDialog(QDialog):
+    """The backups with date, size, counts and whether each is sound; restore one, take one
+    now, or choose where they go.
+
+    Restoring replaces the open database, which only the window can close and reopen: the
+    dialog emits `restore_requested(Path)` and closes; the window then closes its database,
+    calls BackupService.restore(path) and opens the file again.
+    """
+
+    restore_requested = Signal(object)  # the backup's Path
+    backed_up = Signal(object)  # the BackupInfo of a "Back up now"
+
+    def __init__(self, source: Services | BackupService, parent: QWidget | None = None, *,
+                 paths: AppPaths | None = None, runner: TaskRunner | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("restoreDialog")
+        self.setWindowTitle(self.tr("Restore a backup"))
+        self.backups = (source if isinstance(source, BackupService)
+                        else BackupService.for_services(source, paths))
+        self.runner = runner
+        self._stopped = False
+        self._checking: Path | None = None
+        self._cache: dict[Path, BackupInfo] = {}
+        self._busy = False
+
+        intro = QLabel(self.tr(
+            "Every day the app keeps a checked copy of your data. Restoring one replaces your "
+            "current data with it; the current data is backed up first, so you can come "
+            "back to it."))
+        intro.setWordWrap(True)
+        self.folder_label = named(QLabel(), "folderLabel")
+        self.folder_label.setWordWrap(True)
+        self.folder_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.folder_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.folder_warning = make_error_label("folderWarning")
+        self.folder_error = make_error_label("folderError")
+        self.choose_button = named(QPushButton(self.tr("Choose backup folder…")),
+                                   "chooseFolderButton")
+        self.standard_button = named(QPushButton(self.tr("Use the standard folder")),
+                                     "standardFolderButton")
+        self.choose_button.clicked.connect(self.choose_folder)
+        self.standard_button.clicked.connect(lambda: self.use_folder(None))
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.folder_label, 1)
+        folder_row.addWidget(self.choose_button)
+        folder_row.addWidget(self.standard_button)
+
+        self.model = BackupTableModel(self)
+        self.table = named(QTableView(), "backupTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().selectionChanged.connect(self._update_buttons)
+        self.table.doubleClicked.connect(lambda _index: self.restore_selected())
+
+        self.status_label = named(QLabel(), "statusLabel")
+        self.status_label.setWordWrap(True)
+        self.status_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.backup_button = named(QPushButton(self.tr("Back up now")), "backUpNowButton")
+        self.restore_button = named(QPushButton(self.tr("Restore…")), "restoreButton")
+        self.close_button = named(QPushButton(self.tr("Close")), "closeButton")
+        self.backup_button.clicked.connect(self.back_up_now)
+        self.restore_button.clicked.connect(lambda: self.restore_selected())
+        self.close_button.clicked.connect(self.reject)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.backup_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.restore_button)
+        buttons.addWidget(self.close_button)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(intro)
+        layout.addLayout(folder_row)
+        layout.addWidget(self.folder_warning)
+        layout.addWidget(self.folder_error)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.status_label)
+        layout.addLayout(buttons)
+        self.resize(760, 460)
+        self.reload()
+
+    # -- the list -----------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """List the backups at once (their counts read in milliseconds), then check each, in
+        the background when there is a runner: a full check of a big file takes seconds."""
+        selected = self.selected()
+        self._show_folder()
+        # A backup checked earlier in this dialog is not read again (seconds at 100,000).
+        listed = []
+        for info in self.backups.list_backups(verify=False):
+            cached = self._cache.get(info.path)
+            same = cached is not None and (cached.size, cached.created_at) == (
+                info.size, info.created_at)
+            listed.append(cached if same and cached is not None else info)
+        self.model.set_backups(listed)
+        row = self.model.row_of(selected.path) if selected is not None else -1
+        if row < 0 and self.model.rowCount():
+            row = 0
+        if row >= 0:
+            self.table.selectRow(row)
+        if not self.model.rowCount():
+            self.status_label.setText(self.tr("There are no backups yet."))
+        self._update_buttons()
+        self._check_next()
+
+    def _check_next(self) -> None:
+        if self._stopped or self._checking is not None:
+            return
+        waiting = [info for info in self.model.backups() if not info.checked]
+        if not waiting:
+            if self.model.rowCount() and not self._busy:
+                self.status_label.setText(self.tr("Every backup was checked."))
+            return
+        done = self.model.rowCount() - len(waiting)
+        self.status_label.setText(self.tr("Checking the backups… ({0} of {1})").format(
+            done + 1, self.model.rowCount()))
+        waiting_info = waiting[0]
+        self._checking = waiting_info.path
+
+        def unreadable(exc: BaseException) -> None:
+            # Removed or unreadable while being checked: shown as damaged, never offered.
+            self._checked(replace(waiting_info, ok=False, checked=True,
+                                  problem=user_message(exc) or str(exc)))
+
+        if self.runner is None:
+            try:
+                info = self.backups.check(waiting_info.path)
+            except Exception as exc:  # noqa: BLE001 - shown in the list
+                unreadable(exc)
+            else:
+                self._checked(info)
+            return
+        self.runner.run(lambda _progress, _cancelled: self.backups.check(waiting_info.path),
+                        self._checked, unreadable)
+
+    def _checked(self, info: BackupInfo) -> None:
+        self._checking = None
+        if self._stopped:
+            return
+        self._cache[info.path] = info
+        self.model.replace(info)
+        self._update_buttons()
+        self._check_next()
+
+    def _show_folder(self) -> None:
+        chosen = self.backups.chosen_folder()
+        folders = self.backups.folders()
+        where = folders[-1] if chosen is not None and len(folders) > 1 else (
+            self.backups.default_dir)
+        self.folder_label.setText(self.tr("Backups are saved in: {0}").format(str(where)))
+        self.standard_button.setEnabled(chosen is not None)
+        if chosen is not None and not chosen.is_dir():
+            self.folder_warning.setText(self.tr(
+                "Your backup folder {0} is not available (is the USB stick plugged in?). "
+                "Backups go to {1} until it is back.").format(str(chosen),
+                                                               str(self.backups.default_dir)))
+            self.folder_warning.show()
+        else:
+            self.folder_warning.hide()
+
+    def selected(self) -> BackupInfo | None:
+        rows = self.table.selectionModel().selectedRows()
+        return self.model.info(rows[0].row()) if rows else None
+
+    def select_path(self, path: Path) -> bool:
+        row = self.model.row_of(path)
+        if row >= 0:
+            self.table.selectRow(row)
+        return row >= 0
+
+    def _update_buttons(self) -> None:
+        info = self.selected()
+        usable = info is not None and (info.ok or not info.checked)
+        self.restore_button.setEnabled(usable and not self._busy)
+        self.backup_button.setEnabled(not self._busy)
+        if info is not None and info.checked and not info.ok:
+            self.restore_button.setToolTip(self.tr("This backup is damaged: choose another."))
+        else:
+            self.restore_button.setToolTip("")
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def restore_selected(self, confirm: bool = True) -> bool:
+        """Ask, then hand the chosen backup to the window (restore_requested) and close."""
+        info = self.selected()
+        if info is None or not self.restore_button.isEnabled():
+            return False
+        if confirm and QMessageBox.question(
+                self, self.tr("Restore a backup"),
+                self.tr("Restore {0}?\n\nThe current data is backed up first, so you can come "
+                        "back to it.").format(backup_summary(info)),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel) != QMessageBox.StandardButton.Yes:
+            return False
+        self.restore_requested.emit(info.path)
+        self.accept()
+        return True
+
+    def back_up_now(self) -> None:
+        if self._busy:
+            return
+        self._busy = True
+        self._update_buttons()
+        self.status_label.setText(self.tr("Backing up…"))
+        if self.runner is None:
+            try:
+                info = self.backups.backup_now()
+            except Exception as exc:  # noqa: BLE001 - shown next to the button
+                self._backup_failed(exc)
+            else:
+                self._backed_up(info)
+            return
+        self.runner.run(lambda _progress, _cancelled: self.backups.backup_now(),
+                        self._backed_up, self._backup_failed)
+
+    def _backed_up(self, info: BackupInfo) -> None:
+        self._busy = False
+        if self._stopped:
+            return
+        self.reload()
+        self.select_path(info.path)
+        message = fallback_text(info) or self.tr("Backed up to {0}.").format(str(info.path))
+        self.status_label.setText(message)
+        self._update_buttons()
+        self.backed_up.emit(info)
+
+    def _backup_failed(self, exc: BaseException) -> None:
+        self._busy = False
+        if self._stopped:
+            return
+        self.status_label.setText(self.tr("The backup failed: {0}").format(
+            user_message(exc) or f"{type(exc).__name__}: {exc}"))
+        self._update_buttons()
+
+    def choose_folder(self) -> None:
+        start = self.backups.chosen_folder() or self.backups.default_dir
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a backup folder"),
+                                                  str(start))
+        if folder:
+            self.use_folder(Path(folder))
+
+    def use_folder(self, folder: Path | None) -> bool:
+        """Send backups to `folder` (None: the standard folder); a problem shows in red."""
+        self.folder_error.hide()
+        try:
+            self.backups.set_chosen_folder(folder)
+        except ValidationError as exc:
+            self.folder_error.setText("\n".join(exc.fields.values()))
+            self.folder_error.show()
+            return False
+        self.reload()
+        return True
+
+    def done(self, result: int) -> None:
+        # Checks still running report to nobody once the dialog is closed.
+        self._stopped = True
+        super().done(result)
+
+
+# -- start-up and menu helpers ----------------------------------------------------------------
+
+
+def damage_message_box(parent: QWidget | None, check: StartupCheck) -> QMessageBox:
+    """The question shown after a damaged file was set aside: Yes restores the backup."""
+    box = QMessageBox(parent)
+    box.setObjectName("damageMessage")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_tr("Your data file is damaged"))
+    moved = str(check.moved_aside_to) if check.moved_aside_to else ""
+    backup = check.newest_good_backup
+    if backup is None:
+        box.setText(_tr("Your data file failed its safety check. It was set aside, unchanged, "
+                        "as:\n{0}\n\nNo good backup was found.").format(moved))
+        box.setInformativeText(_tr(
+            "The app starts with a new, empty file. Keep the damaged file: someone who "
+            "repairs SQLite files may be able to recover it."))
+        box.setStandardButtons(QMessageBox.StandardButton.Ok)
+        return box
+    box.setText(_tr("Your data file failed its safety check. It was set aside, unchanged, "
+                    "as:\n{0}\n\nRestore the backup from {1} ({2} customers)?").format(
+        moved, when_text(backup), count_or_unknown(backup.customers)))
+    box.setInformativeText(_tr(
+        "Work done after that backup is not in it. If you do not restore it now, the app "
+        "starts with a new, empty file; File → Restore… can bring a backup back later."))
+    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+    box.setDefaultButton(QMessageBox.StandardButton.Yes)
+    yes = box.button(QMessageBox.StandardButton.Yes)
+    no = box.button(QMessageBox.StandardButton.No)
+    if yes is not None:
+        yes.setText(_tr("Restore"))
+    if no is not None:
+        no.setText(_tr("Start empty"))
+    return box
+
+
+def offer_restore_after_damage(parent: QWidget | None, check: StartupCheck,
+                               paths: AppPaths) -> bool:
+    """After check_database_at_start set a damaged file aside: offer its newest good backup
+    and restore it if the owner agrees. Call before the database is opened. True when a
+    backup was restored; False when the app should start with a new, empty file."""
+    if check.ok:
+        return False
+    box = damage_message_box(parent, check)
+    answer = box.exec()
+    backup = check.newest_good_backup
+    if backup is None or answer != QMessageBox.StandardButton.Yes:
+        return False
+    try:
+        BackupService(paths).restore(backup.path)
+    except Exception as exc:  # noqa: BLE001 - explained; the app goes on with an empty file
+        from smallbiz_crm.ui.errors import show_error
+
+        show_error(parent, exc, paths.log_file)
+        return False
+    return True
+
+
+def run_daily_backup(runner: TaskRunner, backups: BackupService, notify: Notify,
+                     on_error: Callable[[BaseException], None] | None = None) -> None:
+    """Take today's automatic backup in the background (a 100,000-customer file takes about
+    15 s, mostly its integrity check). `notify` gets a sentence only when the owner should
+    know: the backup went elsewhere than their chosen folder, or it failed."""
+
+    def done(info: BackupInfo | None) -> None:
+        if info is not None and info.fell_back_from is not None:
+            notify(fallback_text(info))
+
+    def failed(exc: BaseException) -> None:
+        if on_error is not None:
+            on_error(exc)
+        notify(_tr("Today's automatic backup failed: {0}").format(
+            user_message(exc) or f"{type(exc).__name__}: {exc}"))
+
+    runner.run(lambda _progress, _cancelled: backups.daily_backup(), done, failed)
+
+
+def back_up_now(backups: BackupService, notify: Notify, runner: TaskRunner | None = None,
+                on_error: Callable[[BaseException], None] | None = None) -> None:
+    """File → Back up now: a backup into the backup folder, then one sentence saying where."""
+
+    def done(info: BackupInfo) -> None:
+        notify(fallback_text(info) or _tr("Backed up to {0} ({1} customers).").format(
+            str(info.path), count_or_unknown(info.customers)))
+
+    def failed(exc: BaseException) -> None:
+        if on_error is not None:
+            on_error(exc)
+            return
+        notify(_tr("The backup failed: {0}").format(
+            user_message(exc) or f"{type(exc).__name__}: {exc}"))
+
+    if runner is not None:
+        runner.run(lambda _progress, _cancelled: backups.backup_now(), done, failed)
+        return
+    try:
+        info = backups.backup_now()
+    except Exception as exc:  # noqa: BLE001 - reported through notify/on_error
+        failed(exc)
+    else:
+        done(info)
