@@ -384,7 +384,7 @@ class FollowUpService:
             order = (FollowUp.due_on.desc(), FollowUp.id.desc())
         else:
             order = (FollowUp.due_on.asc(), FollowUp.id.asc())
-        # Pick the page of ids from follow_up alone (walking ix_follow_up_status_due), then
+        # Pick the page of ids from follow_up alone (walking ix_follow_up_status_due_customer), then
         # join the customer columns for those rows only: left to itself, SQLite starts from
         # the customer table and sorts every match.
         picked = select(FollowUp.id).where(*conditions).order_by(*order)

@@ -325,9 +325,15 @@ class FollowUp(Base):
     version: Mapped[int] = mapped_column(Integer, default=1)
     __mapper_args__ = {"version_id_col": version}
     __table_args__ = (
-        Index("ix_follow_up_status_due", "status", "due_on"),
+        # customer_id included: counting open follow-ups per scope reads the index alone.
+        Index("ix_follow_up_status_due_customer", "status", "due_on", "customer_id"),
         Index("ix_follow_up_customer_due", "customer_id", "due_on"),
         Index("ix_follow_up_feedback", "feedback_id"),
+        # Deleting an interaction or concern clears these links: without an index every
+        # delete scanned all follow-ups (2.9 s to erase one customer at 100k).
+        Index("ix_follow_up_interaction", "interaction_id"),
+        Index("ix_follow_up_concern", "concern_id"),
+        Index("ix_follow_up_cadence_step", "cadence_step_id"),
     )
 
 

@@ -164,31 +164,38 @@ def test_opening_an_up_to_date_database_does_not_import_alembic(db_path: Path) -
 
 
 def test_an_upgrade_of_an_older_revision_takes_a_verified_backup_first(
-        db_path: Path, backups_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    # With a single revision shipped, "older than the app" is simulated by pretending the app's
-    # head moved on: the file's 0001 is then a known but out-of-date revision.
+        db_path: Path, backups_dir: Path) -> None:
+    # A real older file: made at head, taken back to 0001, holding data.
     db = open_database(db_path)
     with db.unit_of_work() as session:
         session.execute(Base.metadata.tables["setting"].insert().values(
             key="shop_name", value='"Corner Shop"'))
     db.close()
-    monkeypatch.setattr(migrate, "HEAD_REVISION", "not-yet-shipped")
+    migrate.run_alembic(db_path, "downgrade", "0001")
+    assert migrate.current_revision(db_path) == "0001"
 
-    backup = migrate.ensure_current(db_path, backups_dir)
+    db = open_database(db_path, backups_dir=backups_dir)
+    db.close()
 
-    assert backup is not None
-    backup_path = Path(backup)
-    assert backup_path.parent == backups_dir
-    assert backup_path.name.startswith("before-upgrade-0001-")
+    assert migrate.current_revision(db_path) == migrate.HEAD_REVISION
+    backups = sorted(backups_dir.glob("before-upgrade-0001-*.db"))
+    assert len(backups) == 1
+    backup_path = backups[0]
     assert integrity_problems(backup_path) == []
     assert backup_path.stat().st_mode & 0o777 == 0o600
-    conn = sqlite3.connect(backup_path)
-    try:
-        assert conn.execute("SELECT value FROM setting WHERE key = 'shop_name'").fetchone() == (
-            '"Corner Shop"',)
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0001",)
-    finally:
-        conn.close()
+    for path, revision in ((backup_path, "0001"), (db_path, migrate.HEAD_REVISION)):
+        conn = sqlite3.connect(path)
+        try:
+            assert conn.execute("SELECT value FROM setting WHERE key = 'shop_name'"
+                                ).fetchone() == ('"Corner Shop"',)
+            assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == (
+                revision,)
+        finally:
+            conn.close()
+    conn = sqlite3.connect(db_path)
+    indexes = {row[1] for row in conn.execute("PRAGMA index_list('follow_up')")}
+    conn.close()
+    assert {"ix_follow_up_interaction", "ix_follow_up_concern"} <= indexes
 
 
 def test_an_up_to_date_file_is_not_backed_up(db_path: Path, backups_dir: Path) -> None:
