@@ -43,11 +43,32 @@ def build_main_window(db_path: Path, paths: AppPaths | None = None) -> MainWindo
     setup_logging(paths.log_file)
     db_path = Path(db_path)
     services = Services(open_database(db_path, paths.backups_dir))
-    window = MainWindow(paths.log_file, window_settings(paths), _sample_for(db_path, paths),
-                        services)
+    window = MainWindow(paths, window_settings(paths), _sample_for(db_path, paths), services)
+    connect_window(window, paths)
+    return window
+
+
+def connect_window(window: MainWindow, paths: AppPaths) -> None:
+    """What a window asks of the app: another database in a new window, or a fresh start."""
     window.open_database_requested.connect(
         lambda path: open_sample_window(window, Path(path), paths))
-    return window
+    window.reopen_requested.connect(
+        lambda path, message: reopen_window(window, Path(path), paths, message))
+
+
+def reopen_window(old: MainWindow, db_path: Path, paths: AppPaths, message: str) -> None:
+    """After a restore: the same file, opened afresh, in a window where the old one was."""
+    from smallbiz_crm.ui.errors import show_error
+
+    try:
+        window = build_main_window(db_path, paths)
+    except Exception as exc:  # noqa: BLE001 - explained; the owner can start the app again
+        show_error(None, exc, paths.log_file)
+        return
+    window.setGeometry(old.geometry())
+    _open_windows.append(window)
+    window.show()
+    window.statusBar().showMessage(message, 30_000)
 
 
 def _sample_for(db_path: Path, paths: AppPaths) -> Path | None:
@@ -125,8 +146,7 @@ def run_gui(paths: AppPaths) -> int:
         return _refuse(f"Cannot use the data folder {paths.data_dir}: {exc.strerror}.")
     setup_logging(paths.log_file)
     install_excepthook(paths.log_file)
-    window = MainWindow(paths.log_file, window_settings(paths),
-                        _sample_for(paths.db_file, paths))
+    window = MainWindow(paths, window_settings(paths), _sample_for(paths.db_file, paths))
     window.show()
     probe = os.environ.get("SMALLBIZ_CRM_STARTUP_PROBE") == "1"
     if probe:
@@ -144,8 +164,7 @@ def run_gui(paths: AppPaths) -> int:
             window.close()
             return
         window.attach(services)
-        window.open_database_requested.connect(
-            lambda path: open_sample_window(window, Path(path), paths))
+        connect_window(window, paths)
 
     QTimer.singleShot(0, attach)
     code = int(app.exec())

@@ -24,11 +24,13 @@ from PySide6.QtWidgets import (
 
 from smallbiz_crm import APP_NAME, __version__
 from smallbiz_crm.ui.errors import show_error
+from smallbiz_crm.ui.file_actions import FileActions
 from smallbiz_crm.ui.pages.coming import ComingPage
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.text import count_text
 
 if TYPE_CHECKING:
+    from smallbiz_crm.paths import AppPaths
     from smallbiz_crm.services.registry import Services
     from smallbiz_crm.ui.pages.customers import CustomersPage
     from smallbiz_crm.ui.pages.welcome import WelcomePage
@@ -38,18 +40,21 @@ PAGE_TODAY, PAGE_CUSTOMERS, PAGE_FOLLOW_UPS, PAGE_GESTURES, PAGE_FEEDBACK, PAGE_
     range(6))
 
 
-class MainWindow(QMainWindow):
+class MainWindow(QMainWindow, FileActions):
     """Built in two steps so the window is on screen at once: the frame and navigation first
     (nothing here imports the database layer), then `attach(services)` adds the pages."""
 
     # Asks the app to open another database file in a new window (the sample data).
     open_database_requested = Signal(object)
+    # The open file was replaced (a restore): the app opens it afresh, with this message.
+    reopen_requested = Signal(object, str)
     attached = Signal()
 
-    def __init__(self, log_file: Path, settings: QSettings, sample_db: Path | None = None,
+    def __init__(self, paths: AppPaths, settings: QSettings, sample_db: Path | None = None,
                  services: Services | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.log_file = log_file
+        self.app_paths = paths
+        self.log_file = paths.log_file
         self.settings = settings
         self.sample_db = sample_db
         self._services: Services | None = None
@@ -109,11 +114,14 @@ class MainWindow(QMainWindow):
             self.pages.removeWidget(loading)
             loading.deleteLater()
         from smallbiz_crm.ui.pages.feedback import FeedbackPage
+        from smallbiz_crm.ui.pages.follow_ups import FollowUpsPage
         from smallbiz_crm.ui.pages.gestures import GesturesPage
 
+        self.follow_ups_page = FollowUpsPage(services, self.tasks)
         self.feedback_page = FeedbackPage(services, self.tasks)
         self.gestures_page = GesturesPage(services, self.tasks)
         built: dict[int, QWidget] = {PAGE_CUSTOMERS: self.customers_stack,
+                                     PAGE_FOLLOW_UPS: self.follow_ups_page,
                                      PAGE_GESTURES: self.gestures_page,
                                      PAGE_FEEDBACK: self.feedback_page}
         coming = self.tr("This page arrives in a coming version of {0}.").format(APP_NAME)
@@ -178,6 +186,25 @@ class MainWindow(QMainWindow):
                      QKeySequence.StandardKey.New, "newCustomerAction")
         self._action(file_menu, self.tr("&Import contacts…"), self.import_contacts,
                      name="importAction")
+        export_menu = file_menu.addMenu(self.tr("&Export"))
+        self._action(export_menu, self.tr("Customers as a &spreadsheet (CSV)…"),
+                     partial(self.export_data, "csv"), name="exportCsvAction")
+        self._action(export_menu, self.tr("Customers as &contacts (vCard)…"),
+                     partial(self.export_data, "vcard"), name="exportVcardAction")
+        self._action(export_menu, self.tr("&Follow-ups and deadlines to a calendar (.ics)…"),
+                     self.export_calendar, name="exportIcsAction")
+        self._action(export_menu, self.tr("&Everything (JSON)…"),
+                     partial(self.export_data, "json"), name="exportJsonAction")
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("&Print follow-up checklist…"), self.print_checklist,
+                     QKeySequence.StandardKey.Print, "printChecklistAction")
+        self._action(file_menu, self.tr("Enter checklist &results…"),
+                     self.enter_checklist_results, name="checklistResultsAction")
+        file_menu.addSeparator()
+        self._action(file_menu, self.tr("&Back up now"), self.back_up_now,
+                     name="backUpNowAction")
+        self._action(file_menu, self.tr("Res&tore a backup…"), self.restore_backup,
+                     name="restoreBackupAction")
         file_menu.addSeparator()
         self._action(file_menu, self.tr("Open &sample data"), self.explore_sample_data,
                      name="sampleDataAction")
@@ -198,6 +225,10 @@ class MainWindow(QMainWindow):
         self._action(edit_menu, self.tr("&Personas…"), self.manage_personas)
         self._action(edit_menu, self.tr("&Tags…"), self.manage_tags)
         self._action(edit_menu, self.tr("Journey &stages…"), self.manage_stages)
+        self._action(edit_menu, self.tr("&Cadences…"), self.cadences)
+        self._action(edit_menu, self.tr("P&roducts…"), self.products)
+        self._action(edit_menu, self.tr("Business &calendar…"), self.calendar_settings,
+                     name="calendarAction")
 
         view_menu = bar.addMenu(self.tr("&View"))
         for row in range(self.navigation.count()):
@@ -211,6 +242,16 @@ class MainWindow(QMainWindow):
                      "Ctrl+E", "editCustomerAction")
         self._action(customer_menu, self.tr("&Log interaction…"),
                      lambda: self.log_interaction(None), "Ctrl+L", "logInteractionAction")
+        self._action(customer_menu, self.tr("Log a con&cern…"), self.log_concern,
+                     name="logConcernAction")
+        self._action(customer_menu, self.tr("Log a &gesture…"), self.log_gesture,
+                     name="logGestureAction")
+        self._action(customer_menu, self.tr("Add &feedback…"), self.add_feedback,
+                     name="addFeedbackAction")
+        self._action(customer_menu, self.tr("New f&ollow-up…"), self.new_follow_up,
+                     name="newFollowUpAction")
+        self._action(customer_menu, self.tr("&Print relationship summary…"), self.print_summary,
+                     "Ctrl+Shift+P", "printSummaryAction")
         customer_menu.addSeparator()
         self.stage_menu = customer_menu.addMenu(self.tr("&Move to stage"))
         self.stage_menu.aboutToShow.connect(self._fill_stage_menu)
@@ -226,6 +267,11 @@ class MainWindow(QMainWindow):
         customer_menu.addSeparator()
         self._action(customer_menu, self.tr("Find &duplicates…"), self.find_duplicates,
                      name="duplicatesAction")
+        customer_menu.addSeparator()
+        self._action(customer_menu, self.tr("E&xport their data…"), self.export_their_data,
+                     name="exportTheirDataAction")
+        self._action(customer_menu, self.tr("Erase at their re&quest…"), self.erase_customer,
+                     name="eraseAction")
 
         help_menu = bar.addMenu(self.tr("&Help"))
         self._action(help_menu, self.tr("&About {0}").format(APP_NAME), self.show_about)
@@ -429,6 +475,67 @@ class MainWindow(QMainWindow):
                 return record.name
         return count_text(len(ids))
 
+    def _customer_dialog(self, make: Callable[[int], QDialog]) -> None:
+        """Open a dialog about the current customer; refresh everything if it saved."""
+        target = self._current_id(None)
+        if target is None:
+            return
+        dialog = make(target)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self._after_change(target)
+        dialog.deleteLater()
+
+    def log_concern(self) -> None:
+        from smallbiz_crm.ui.dialogs.concern_dialog import ConcernDialog
+
+        self._customer_dialog(lambda cid: ConcernDialog(self.services, cid, self))
+
+    def log_gesture(self) -> None:
+        from smallbiz_crm.ui.dialogs.gesture_dialog import GestureDialog
+
+        ids = self._selected_ids()
+        if ids:
+            dialog = GestureDialog(self.services, ids, self)
+            if dialog.exec() == QDialog.DialogCode.Accepted:
+                self._after_change()
+            dialog.deleteLater()
+
+    def add_feedback(self) -> None:
+        from smallbiz_crm.ui.dialogs.feedback_dialog import FeedbackDialog
+
+        self._customer_dialog(lambda cid: FeedbackDialog(self.services, cid, self))
+
+    def new_follow_up(self) -> None:
+        from smallbiz_crm.ui.dialogs.follow_up_dialog import FollowUpDialog
+
+        self._customer_dialog(lambda cid: FollowUpDialog(self.services, cid, parent=self))
+
+    def print_summary(self) -> None:
+        from smallbiz_crm.ui.dialogs.pdf_preview import preview_summary
+
+        target = self._current_id(None)
+        if target is not None:
+            preview_summary(self, self.services, self.tasks, target, self.log_file)
+
+    def export_their_data(self) -> None:
+        from smallbiz_crm.ui.dialogs.erase_dialog import export_their_data
+
+        target = self._current_id(None)
+        if target is not None:
+            export_their_data(self, self.services, target)
+
+    def erase_customer(self) -> None:
+        from smallbiz_crm.ui.dialogs.erase_dialog import EraseDialog
+
+        target = self._current_id(None)
+        if target is None:
+            return
+        dialog = EraseDialog(self.services, target, self, runner=self.tasks)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.undo_stack.clear()  # undo commands may hold the erased rows
+            self._after_change()
+        dialog.deleteLater()
+
     # -- management dialogs -----------------------------------------------------------------
 
     def _run_dialog(self, dialog: QDialog) -> None:
@@ -473,14 +580,22 @@ class MainWindow(QMainWindow):
 
     # -- remembered layout ------------------------------------------------------------------
 
+    def close_database(self) -> None:
+        """Let go of the file: background work finished, undo history dropped, WAL folded."""
+        self.tasks.wait_all()
+        self.undo_stack.clear()
+        if self._services is not None:
+            self.customers_page.save_state(self.settings)
+            self._services.close()
+            self._services = None
+
+    def database_replaced(self, db_path: Path, message: str) -> None:
+        self.reopen_requested.emit(db_path, message)
+        self.close()
+
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.setValue("window/splitter", self.main_splitter.saveState())
-        self.tasks.wait_all()
-        if self._services is not None:
-            self.customers_page.save_state(self.settings)
-            self.undo_stack.clear()
-            self._services.close()
-            self._services = None
+        self.close_database()
         self.settings.sync()
         super().closeEvent(event)
