@@ -337,9 +337,11 @@ _FEEDBACK: dict[str, tuple[str, ...]] = {
                         "A loyalty card for {p} would be nice.",
                         "Open later on Thursdays — I'd come for {p}.",
                         "Please offer {p} as a gift bundle."),
-    FeedbackKind.COMPLAINT: ("{p} was out of stock twice this month.",
-                             "{p} went up in price a lot.", "{p} arrived later than promised."),
-    FeedbackKind.PRAISE: ("Loves the {p}; tells all her friends.", "{p} made my week!",
+    # Worded so that singular and plural product names both read right.
+    FeedbackKind.COMPLAINT: ("Out of stock twice this month: {p}.",
+                             "The price of the {p} went up a lot.",
+                             "My {p} arrived later than promised."),
+    FeedbackKind.PRAISE: ("Loves the {p}; tells all her friends.", "The {p} made my week!",
                           "Best {p} in town."),
 }
 # Statuses in turn, so even a small run shows every one; closed ones alternate told/not told.

@@ -295,6 +295,8 @@ class MainWindow(QMainWindow, FileActions):
         self.customers_page.reload()
 
     def _on_page_shown(self, index: int) -> None:
+        if index != PAGE_CUSTOMERS:
+            self.statusBar().clearMessage()  # "290 customers shown" is about the list only
         page = self.pages.widget(index)
         refresh = getattr(page, "refresh", None)
         if callable(refresh):
