@@ -47,10 +47,15 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument("query")
     search.add_argument("--limit", type=int, default=50)
 
-    imp = sub.add_parser("import", help="import customers from a file")
-    imp.add_argument("format", choices=["csv"])
+    imp = sub.add_parser("import", help="import customers from a CSV or vCard (.vcf) file")
+    imp.add_argument("format", choices=["csv", "vcard"])
     imp.add_argument("file")
     imp.add_argument("--dry-run", action="store_true", help="check the file, import nothing")
+
+    exp = sub.add_parser("export", help="write customers (csv, vcard), every table (json) or "
+                         "open follow-ups and concern deadlines (ics) to a file")
+    exp.add_argument("format", choices=["csv", "vcard", "json", "ics"])
+    exp.add_argument("file")
 
     backup = sub.add_parser("backup", help="write a verified copy of the database")
     backup.add_argument("dest", nargs="?", help="file or folder (default: the backups folder)")
@@ -130,18 +135,21 @@ def cmd_search(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
-    from smallbiz_crm.services.importing import apply_import, plan_import, read_csv
+    from smallbiz_crm.services.importing import apply_import, plan_import, read_file
 
     source = Path(args.file)
     if not source.is_file():
         raise UserError(f"There is no file at {source}.")
-    raw = read_csv(source)  # a file that is no table fails here, before the database is touched
+    # A file that is no table (or holds no vCard) fails here, before the database is touched.
+    raw = read_file(source, args.format)
     services = _open(paths, create=True)
     try:
-        plan = plan_import(services.db, raw)
+        plan = plan_import(services.db, raw, clock=services.clock)
         # Every bad row on standard output (there may be many), one summary line on stderr.
         for problem in plan.problems:
             print(problem)
+        for notice in plan.notices:
+            print(notice)
         for duplicate in plan.duplicates:
             print(f"{duplicate} (imported anyway)" if not args.dry_run else duplicate)
         if plan.problems:
@@ -161,6 +169,36 @@ def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
     print(f"Imported {result.imported:,} customer(s) from {source.name}.")
     if result.ignored_columns:
         print(f"Columns not imported: {', '.join(result.ignored_columns)}")
+    return EXIT_OK
+
+
+def cmd_export(args: argparse.Namespace, paths: AppPaths) -> int:
+    from smallbiz_crm.services import exporting
+    from smallbiz_crm.services.calendar_export import export_ics
+
+    target = Path(args.file)
+    if target.is_dir():
+        raise UserError(f"{target} is a folder: give the name of the file to write.")
+    if not target.parent.is_dir():
+        raise UserError(f"There is no folder {target.parent}.")
+    services = _open(paths)
+    try:
+        if args.format == "csv":
+            count = exporting.export_csv(services.db, target, progress=_progress("export"))
+            what = f"{count:,} customer(s)"
+        elif args.format == "vcard":
+            count = exporting.export_vcard(services.db, target, progress=_progress("export"))
+            what = f"{count:,} contact(s)"
+        elif args.format == "json":
+            counts = exporting.export_json(services.db, target, services.clock,
+                                           progress=_progress("export"))
+            what = f"{sum(counts.values()):,} rows of {len(counts)} tables"
+        else:
+            count = export_ics(services.db, target, services.clock())
+            what = f"{count:,} calendar event(s)"
+    finally:
+        services.close()
+    print(f"Wrote {what} to {target}.")
     return EXIT_OK
 
 
@@ -239,6 +277,7 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, AppPaths], int]] = {
     "restore": cmd_restore,
     "check": cmd_check,
     "report": cmd_report,
+    "export": cmd_export,
 }
 
 

@@ -15,7 +15,9 @@ if TYPE_CHECKING:
     from smallbiz_crm.paths import AppPaths
     from smallbiz_crm.services.backups import BackupService
     from smallbiz_crm.services.registry import Services
-    from smallbiz_crm.ui.tasks import TaskRunner
+    from smallbiz_crm.ui.tasks import Progress, TaskRunner
+
+Cancelled = Callable[[], bool]
 
 
 def tr(text: str) -> str:
@@ -114,21 +116,29 @@ class FileActions:
             self._failed)
 
     def export_data(self, kind: str, path: Path | None = None) -> None:
-        """Customers as CSV or vCard, or everything as JSON."""
+        """Customers as CSV or vCard, or everything as JSON, with a progress bar."""
         from smallbiz_crm.services import exporting
 
-        suggested, pattern, write = {
-            "csv": ("customers.csv", tr("Spreadsheet (*.csv)"), exporting.export_csv),
-            "vcard": ("customers.vcf", tr("Contacts (*.vcf)"), exporting.export_vcard),
-            "json": ("smallbiz-crm.json", tr("JSON (*.json)"), exporting.export_json),
-        }[kind]
+        services = self.services
+        writers: dict[str, tuple[str, str, Callable[[Path, Progress, Cancelled], object]]] = {
+            "csv": ("customers.csv", tr("Spreadsheet (*.csv)"),
+                    lambda target, p, c: exporting.export_csv(
+                        services.db, target, progress=p, cancelled=c)),
+            "vcard": ("customers.vcf", tr("Contacts (*.vcf)"),
+                      lambda target, p, c: exporting.export_vcard(
+                          services.db, target, progress=p, cancelled=c)),
+            "json": ("smallbiz-crm.json", tr("JSON (*.json)"),
+                     lambda target, p, c: exporting.export_json(
+                         services.db, target, services.clock, progress=p, cancelled=c)),
+        }
+        suggested, pattern, write = writers[kind]
         target = path or self._save_path(tr("Export"), suggested, pattern)
         if target is None:
             return
-        db = self.services.db
+        chosen = target
         self.tasks.run_with_progress(
-            self._window(), tr("Exporting…"), lambda _p, _c: write(db, target),
-            lambda _result: self._say(tr("Exported to {0}.").format(str(target))),
+            self._window(), tr("Exporting…"), lambda p, c: write(chosen, p, c),
+            lambda _result: self._say(tr("Exported to {0}.").format(str(chosen))),
             self._failed)
 
     # -- printing ---------------------------------------------------------------------------

@@ -186,6 +186,8 @@ class MainWindow(QMainWindow, FileActions):
                      QKeySequence.StandardKey.New, "newCustomerAction")
         self._action(file_menu, self.tr("&Import contacts…"), self.import_contacts,
                      name="importAction")
+        self._action(file_menu, self.tr("&Undo last import…"), self.undo_last_import,
+                     name="undoImportAction")
         export_menu = file_menu.addMenu(self.tr("&Export"))
         self._action(export_menu, self.tr("Customers as a &spreadsheet (CSV)…"),
                      partial(self.export_data, "csv"), name="exportCsvAction")
@@ -570,10 +572,21 @@ class MainWindow(QMainWindow, FileActions):
 
     # -- import and sample data -------------------------------------------------------------
 
-    def import_contacts(self) -> None:
-        from smallbiz_crm.ui.dialogs.import_dialog import run_csv_import
+    def import_contacts(self, path: Path | None = None) -> None:
+        from smallbiz_crm.ui.dialogs.import_wizard import ImportWizard
 
-        run_csv_import(self, self.services, self.tasks, self.log_file, self._after_change)
+        old = getattr(self, "_import_wizard", None)
+        if old is not None and not old.is_busy():
+            old.deleteLater()
+        # Not deleted on close: a cancelled import still reports back to the wizard.
+        self._import_wizard = wizard = ImportWizard(self.services, self.tasks, self, path)
+        wizard.data_changed.connect(lambda: self._after_change())
+        wizard.open()
+
+    def undo_last_import(self) -> None:
+        from smallbiz_crm.ui.dialogs.import_wizard import undo_last_import
+
+        undo_last_import(self, self.services, self.tasks, after=lambda: self._after_change())
 
     def explore_sample_data(self) -> None:
         if self.sample_db is None:
