@@ -68,6 +68,7 @@ def reopen_window(old: MainWindow, db_path: Path, paths: AppPaths, message: str)
     window.setGeometry(old.geometry())
     _open_windows.append(window)
     window.show()
+    watch_due_dates(window)
     window.statusBar().showMessage(message, 30_000)
 
 
@@ -165,10 +166,29 @@ def run_gui(paths: AppPaths) -> int:
             return
         window.attach(services)
         connect_window(window, paths)
+        watch_due_dates(window)
 
     QTimer.singleShot(0, attach)
     code = int(app.exec())
     return failed[0] if failed else code
+
+
+def watch_due_dates(window: MainWindow) -> None:
+    """A tray notification when a follow-up or a concern deadline comes due (best effort:
+    where there is no tray, the Today page is where the owner sees it)."""
+    from smallbiz_crm.ui.notifier import DueWatcher, TrayNotifier, make_notifier
+
+    notifier = make_notifier(window)
+    watcher = DueWatcher(window.services, notifier, parent=window, tasks=window.tasks)
+    watcher.start()
+    if isinstance(notifier, TrayNotifier):
+        notifier.message_clicked.connect(lambda: bring_to_front(window))
+
+
+def bring_to_front(window: MainWindow) -> None:
+    window.showNormal()
+    window.raise_()
+    window.activateWindow()
 
 
 def _start_message(exc: BaseException) -> str:

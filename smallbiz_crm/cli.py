@@ -42,6 +42,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--customers", type=int, default=300, metavar="N")
     demo.add_argument("--seed", type=int, default=1, metavar="S")
 
+    sub.add_parser("today", help="print what is overdue, due today, waiting for an answer, "
+                   "birthdays in the next 7 days and who is losing touch")
+
     search = sub.add_parser("search", help="find customers; prints id, name, company, email, "
                             "phone separated by tabs")
     search.add_argument("query")
@@ -119,6 +122,18 @@ def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
     finally:
         services.close()
     print(f"Filled {paths.db_file} with sample data: {summary}")
+    return EXIT_OK
+
+
+def cmd_today(args: argparse.Namespace, paths: AppPaths) -> int:
+    from smallbiz_crm.services.today import TodayService, format_today
+
+    services = _open(paths)
+    try:
+        data = TodayService(services.db, services.clock).sections()
+    finally:
+        services.close()
+    print(format_today(data), end="")
     return EXIT_OK
 
 
@@ -271,6 +286,7 @@ def cmd_report(args: argparse.Namespace, paths: AppPaths) -> int:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, AppPaths], int]] = {
     "demo": cmd_demo,
+    "today": cmd_today,
     "search": cmd_search,
     "import": cmd_import,
     "backup": cmd_backup,

@@ -116,11 +116,18 @@ class MainWindow(QMainWindow, FileActions):
         from smallbiz_crm.ui.pages.feedback import FeedbackPage
         from smallbiz_crm.ui.pages.follow_ups import FollowUpsPage
         from smallbiz_crm.ui.pages.gestures import GesturesPage
+        from smallbiz_crm.ui.pages.today import TodayPage
 
+        self.today_page = TodayPage(services, self.tasks)
+        self.today_page.log_file = self.log_file
+        # File → Print follow-up checklist (Ctrl+P) does the same window-wide.
+        self.today_page.print_shortcut.setEnabled(False)
+        self.today_page.open_follow_ups.connect(self.show_follow_ups)
         self.follow_ups_page = FollowUpsPage(services, self.tasks)
         self.feedback_page = FeedbackPage(services, self.tasks)
         self.gestures_page = GesturesPage(services, self.tasks)
-        built: dict[int, QWidget] = {PAGE_CUSTOMERS: self.customers_stack,
+        built: dict[int, QWidget] = {PAGE_TODAY: self.today_page,
+                                     PAGE_CUSTOMERS: self.customers_stack,
                                      PAGE_FOLLOW_UPS: self.follow_ups_page,
                                      PAGE_GESTURES: self.gestures_page,
                                      PAGE_FEEDBACK: self.feedback_page}
@@ -145,7 +152,9 @@ class MainWindow(QMainWindow, FileActions):
         self.welcome.add_customer.connect(self.new_customer)
         self.welcome.import_contacts.connect(self.import_contacts)
         self.welcome.explore_sample.connect(self.explore_sample_data)
-        self.navigation.setCurrentRow(PAGE_CUSTOMERS)
+        # Today first: what is due. An empty database starts on the welcome view instead.
+        self.navigation.setCurrentRow(
+            PAGE_TODAY if services.customers.any_exist() else PAGE_CUSTOMERS)
         self.customers_page.restore_state(self.settings)
         self._update_welcome()
         self.customers_page.reload()
@@ -478,6 +487,10 @@ class MainWindow(QMainWindow, FileActions):
             if record is not None and record.name:
                 return record.name
         return count_text(len(ids))
+
+    def show_follow_ups(self, scope: str) -> None:
+        self.navigation.setCurrentRow(PAGE_FOLLOW_UPS)
+        self.follow_ups_page.set_scope(scope)
 
     def _customer_dialog(self, make: Callable[[int], QDialog]) -> None:
         """Open a dialog about the current customer; refresh everything if it saved."""

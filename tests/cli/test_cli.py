@@ -267,3 +267,10 @@ def test_report_errors_are_one_line(demo_db: Path, tmp_path: Path) -> None:
                  str(tmp_path / "y.pdf"), env_dir=tmp_path)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+
+
+def test_today_prints_the_sections(demo_db: Path, tmp_path: Path) -> None:
+    result = run("--db", str(demo_db), "today", env_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    for heading in ("Overdue", "Due today", "Birthdays", "Losing touch"):
+        assert heading in result.stdout, heading
