@@ -11,6 +11,7 @@ from smallbiz_crm.services.duplicates import DuplicateService
 from smallbiz_crm.services.feedback import FeedbackService, ProductService
 from smallbiz_crm.services.follow_ups import FollowUpService
 from smallbiz_crm.services.gestures import GestureService
+from smallbiz_crm.services.insights import InsightsService
 from smallbiz_crm.services.interactions import InteractionService
 from smallbiz_crm.services.journey import JourneyService
 from smallbiz_crm.services.personas import PersonaService, TagService
@@ -42,6 +43,7 @@ class Services:
         self.follow_ups = FollowUpService(db, clock)
         self.cadences = CadenceService(db, clock)
         self.touch = StayingInTouchService(db, clock)
+        self.insights = InsightsService(db, clock)
 
     def close(self) -> None:
         self.db.close()

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from smallbiz_crm import APP_NAME, __version__
 from smallbiz_crm.ui.errors import show_error
 from smallbiz_crm.ui.file_actions import FileActions
-from smallbiz_crm.ui.pages.coming import ComingPage
+from smallbiz_crm.ui.pages.placeholder import PlaceholderPage
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.text import count_text
 
@@ -72,7 +72,7 @@ class MainWindow(QMainWindow, FileActions):
                        self.tr("Gestures"), self.tr("Feedback"), self.tr("Insights"))
         for title in self.titles:
             QListWidgetItem(title, self.navigation)
-        self.pages.addWidget(ComingPage(self.tr("Opening your data…"), ""))
+        self.pages.addWidget(PlaceholderPage(self.tr("Opening your data…"), ""))
         self.navigation.setEnabled(False)
 
         self.main_splitter = QSplitter(Qt.Orientation.Horizontal, objectName="mainSplitter")
@@ -116,6 +116,7 @@ class MainWindow(QMainWindow, FileActions):
         from smallbiz_crm.ui.pages.feedback import FeedbackPage
         from smallbiz_crm.ui.pages.follow_ups import FollowUpsPage
         from smallbiz_crm.ui.pages.gestures import GesturesPage
+        from smallbiz_crm.ui.pages.insights import InsightsPage
         from smallbiz_crm.ui.pages.today import TodayPage
 
         self.today_page = TodayPage(services, self.tasks)
@@ -126,14 +127,15 @@ class MainWindow(QMainWindow, FileActions):
         self.follow_ups_page = FollowUpsPage(services, self.tasks)
         self.feedback_page = FeedbackPage(services, self.tasks)
         self.gestures_page = GesturesPage(services, self.tasks)
+        self.insights_page = InsightsPage(services, self.tasks)
         built: dict[int, QWidget] = {PAGE_TODAY: self.today_page,
                                      PAGE_CUSTOMERS: self.customers_stack,
                                      PAGE_FOLLOW_UPS: self.follow_ups_page,
                                      PAGE_GESTURES: self.gestures_page,
-                                     PAGE_FEEDBACK: self.feedback_page}
-        coming = self.tr("This page arrives in a coming version of {0}.").format(APP_NAME)
-        for index, title in enumerate(self.titles):
-            self.pages.addWidget(built.get(index) or ComingPage(title, coming))
+                                     PAGE_FEEDBACK: self.feedback_page,
+                                     PAGE_INSIGHTS: self.insights_page}
+        for index in range(len(self.titles)):
+            self.pages.addWidget(built[index])
         for page in built.values():
             if hasattr(page, "open_customer"):
                 page.open_customer.connect(self.open_customer)

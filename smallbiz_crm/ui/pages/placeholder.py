@@ -1,4 +1,4 @@
-"""A short, honest placeholder for a page a later version fills."""
+"""A centred title and note: what the window shows while it opens the database."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 
-class ComingPage(QWidget):
+class PlaceholderPage(QWidget):
     def __init__(self, title: str, text: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         heading = QLabel(f"<h2>{title}</h2>")
