@@ -433,10 +433,13 @@ class FeedbackService:
     def _rows(session: Session,
               conditions: Iterable[ColumnElement[bool]]) -> builtins.list[FeedbackRow]:
         tell_them = aliased(FollowUp)
+        # `status || ''` keeps SQLite off the (status, due_on) index: with it, min(due_on)
+        # walked every open follow-up once per feedback row (minutes at 100k customers);
+        # through ix_follow_up_feedback it is one short lookup.
         due = (select(func.min(tell_them.due_on))
                .where(tell_them.feedback_id == Feedback.id,
                       tell_them.kind == FollowUpKind.TELL_THEM.value,
-                      tell_them.status == FollowUpStatus.OPEN.value)
+                      tell_them.status + "" == FollowUpStatus.OPEN.value)
                .scalar_subquery())
         query = (select(Feedback, Customer.name, Product.name, due)
                  .join(Customer, Customer.id == Feedback.customer_id)

@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -242,12 +242,19 @@ class FeedbackPage(QWidget):
         self.mark_told_button.clicked.connect(self.mark_selected_told)
         self.tell_them_button.clicked.connect(lambda: self.tell_them_for_selected_owed())
         self.open_owed_button.clicked.connect(self._open_owed_customer)
-        self.refresh()
+        # Loaded when first shown, not when built: the window opens without waiting for it.
+        self._loaded = False
 
     # -- loading ----------------------------------------------------------------------------
 
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._loaded:
+            self.refresh()
+        super().showEvent(event)
+
     def refresh(self) -> None:
         """Reload products, feedback and owed news (called when shown or after changes)."""
+        self._loaded = True
         self._fill_product_filter()
         self.reload()
 
