@@ -292,14 +292,14 @@ class InsightsPage(QWidget):
         grid.setContentsMargins(0, 0, 6, 0)
         grid.setHorizontalSpacing(10)
         grid.setVerticalSpacing(10)
-        # Charts by stage side by side; charts by month across the width, where a year of
-        # months has room for its names.
-        placement = (("stages", 0, 0, 1), ("touch", 0, 1, 1), ("growth", 1, 0, 2),
-                     ("sources", 2, 0, 2), ("concerns", 3, 0, 2), ("gestures", 4, 0, 2),
-                     ("best", 5, 0, 2))
+        # One card per row, across the width: side by side, a chart and its numbers table
+        # did not fit beside another pair at 1280 pixels, and months need room for names.
+        placement = (("stages", 0, 0, 2), ("touch", 1, 0, 2), ("growth", 2, 0, 2),
+                     ("sources", 3, 0, 2), ("concerns", 4, 0, 2), ("gestures", 5, 0, 2),
+                     ("best", 6, 0, 2))
         # Heights fixed per row: a chart has no natural height, and the best customers'
         # table shows its twenty rows without scrolling.
-        heights = {0: 320, 1: 380, 2: 380, 3: 380, 4: 380, 5: 520}
+        heights = {0: 320, 1: 320, 2: 380, 3: 380, 4: 380, 5: 380, 6: 520}
         for name, row, column, span in placement:
             grid.addWidget(self.cards[name], row, column, 1, span)
             self.cards[name].setFixedHeight(heights[row])
