@@ -42,7 +42,6 @@ from smallbiz_crm.services.cadences import (
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.settings import AUTO_PURCHASE_CADENCE
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.dialogs.follow_up_dialog import CustomerPicker, from_qdate, to_qdate
 from smallbiz_crm.ui.models.follow_up_table import (
     due_text,
@@ -51,6 +50,7 @@ from smallbiz_crm.ui.models.follow_up_table import (
     kind_label,
 )
 from smallbiz_crm.ui.widgets.form import FieldErrors
+from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
 
 COL_DAY, COL_KIND, COL_REASON, COL_CONSENT = range(4)

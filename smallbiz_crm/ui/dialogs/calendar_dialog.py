@@ -41,8 +41,8 @@ from smallbiz_crm.services.calendar_settings import (
     CalendarSettings,
 )
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.widgets.form import FieldErrors, make_error_label
+from smallbiz_crm.ui.widgets.qt_helpers import named
 
 DAY_ROLE = Qt.ItemDataRole.UserRole
 # Adding a closure range longer than this is surely a mistyped year.

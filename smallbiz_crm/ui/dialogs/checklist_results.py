@@ -30,8 +30,8 @@ from smallbiz_crm.services.printing import (
     undo_result,
 )
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.widgets.form import FieldErrors
+from smallbiz_crm.ui.widgets.qt_helpers import named
 
 ACTION_KEYS = {Qt.Key.Key_D: ChecklistAction.DONE, Qt.Key.Key_S: ChecklistAction.SNOOZE,
                Qt.Key.Key_K: ChecklistAction.SKIP}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import TypeVar
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
 from PySide6.QtGui import QStandardItem, QStandardItemModel
@@ -36,6 +35,7 @@ from smallbiz_crm.domain.validation import (
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.widgets.form import FieldErrors
+from smallbiz_crm.ui.widgets.qt_helpers import named
 
 # Waiting this long after the last keystroke keeps a fast typist from running a search per key.
 REFERRER_SEARCH_DELAY_MS = 150
@@ -45,13 +45,6 @@ NAME_ROLE = Qt.ItemDataRole.UserRole + 1
 ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
-_W = TypeVar("_W", bound=QWidget)
-
-
-def named(widget: _W, object_name: str) -> _W:
-    """`widget` with its objectName set (PySide's stubs do not know the keyword form)."""
-    widget.setObjectName(object_name)
-    return widget
 
 
 class TagCompleter(QCompleter):

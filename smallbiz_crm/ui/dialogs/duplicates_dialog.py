@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from PySide6.QtCore import (
     QAbstractTableModel,
@@ -41,6 +41,7 @@ from smallbiz_crm.services.duplicates import (
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.tasks import Task, TaskRunner
 from smallbiz_crm.ui.text import count_text, day_text
+from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
 
 COL_LEFT_NAME, COL_LEFT_CONTACT, COL_RIGHT_NAME, COL_RIGHT_CONTACT, COL_REASON = range(5)
@@ -48,12 +49,6 @@ PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
 PAIR_LIMIT = 500
 
 Index = QModelIndex | QPersistentModelIndex
-_W = TypeVar("_W", bound=QWidget)
-
-
-def named(widget: _W, object_name: str) -> _W:
-    widget.setObjectName(object_name)
-    return widget
 
 
 def contact_text(email: str, phone: str) -> str:

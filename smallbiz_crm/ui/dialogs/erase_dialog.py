@@ -25,9 +25,9 @@ from smallbiz_crm.services.backups import KEEP_AUTOMATIC
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.privacy import ErasureResult, HeldData, PrivacyService, names_match
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.widgets.form import FieldErrors
+from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
 
 Notify = Callable[[str], None]

@@ -33,9 +33,10 @@ from smallbiz_crm.services.feedback import (
     ProductRecord,
 )
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.customer_dialog import ID_ROLE, NAME_ROLE, named
+from smallbiz_crm.ui.dialogs.customer_dialog import ID_ROLE, NAME_ROLE
 from smallbiz_crm.ui.models.feedback_table import kind_labels, stars
 from smallbiz_crm.ui.widgets.form import FieldErrors
+from smallbiz_crm.ui.widgets.qt_helpers import named
 
 CUSTOMER_SEARCH_DELAY_MS = 150
 CUSTOMER_LIMIT = 20

@@ -31,9 +31,9 @@ from smallbiz_crm.services.follow_ups import (
     SnoozeChoice,
 )
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.models.follow_up_table import follow_up_icon, follow_up_kind_labels
 from smallbiz_crm.ui.widgets.form import FieldErrors
+from smallbiz_crm.ui.widgets.qt_helpers import named
 
 SEARCH_DELAY_MS = 150
 PICKER_LIMIT = 20

@@ -29,9 +29,9 @@ from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.gestures import GestureDraft, GestureRecord
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.models.gesture_table import gesture_kind_labels, kind_label
 from smallbiz_crm.ui.widgets.form import FieldErrors
+from smallbiz_crm.ui.widgets.qt_helpers import named
 
 NAMES_SHOWN = 4  # "For 20 customers: Ann, Bob, Carl, Dana and 16 more"
 

@@ -24,8 +24,8 @@ from smallbiz_crm.domain.records import InteractionDraft, LoggedInteraction
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.widgets.form import FieldErrors
+from smallbiz_crm.ui.widgets.qt_helpers import named
 
 
 def _tr(text: str) -> str:

@@ -35,9 +35,9 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.errors import show_error
 from smallbiz_crm.ui.tasks import Progress, Task, TaskRunner
+from smallbiz_crm.ui.widgets.qt_helpers import named
 
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.25

@@ -26,9 +26,8 @@ from PySide6.QtWidgets import (
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.feedback import ProductRecord
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.customer_dialog import named
-from smallbiz_crm.ui.dialogs.tags_dialog import set_current, tree_items
 from smallbiz_crm.ui.widgets.form import FieldErrors
+from smallbiz_crm.ui.widgets.qt_helpers import named, set_current, tree_items
 from smallbiz_crm.user_errors import user_message
 
 COL_NAME, COL_FEEDBACK, COL_OPEN = range(3)

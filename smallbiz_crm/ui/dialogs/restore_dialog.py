@@ -37,9 +37,9 @@ from smallbiz_crm.paths import AppPaths
 from smallbiz_crm.services.backups import BackupInfo, BackupKind, BackupService
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.startup_checks import StartupCheck
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.widgets.form import make_error_label
+from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
 
 COL_DATE, COL_KIND, COL_CUSTOMERS, COL_FOLLOW_UPS, COL_SIZE, COL_STATUS = range(6)

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
-
-from PySide6.QtCore import QModelIndex, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -27,33 +25,12 @@ from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.text import count_text
 from smallbiz_crm.ui.widgets.form import FieldErrors
+from smallbiz_crm.ui.widgets.qt_helpers import named, set_current, tree_items
 from smallbiz_crm.user_errors import user_message
 
 COL_NAME = 0
 COL_CUSTOMERS = 1
 ID_ROLE = Qt.ItemDataRole.UserRole
-
-
-_W = TypeVar("_W", bound=QWidget)
-
-
-def named(widget: _W, object_name: str) -> _W:
-    widget.setObjectName(object_name)
-    return widget
-
-
-def tree_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
-    rows = (tree.topLevelItem(row) for row in range(tree.topLevelItemCount()))
-    return [item for item in rows if item is not None]
-
-
-def set_current(tree: QTreeWidget, item: QTreeWidgetItem | None) -> None:
-    """Make `item` current; None leaves nothing current or selected."""
-    if item is None:
-        tree.setCurrentIndex(QModelIndex())
-        tree.clearSelection()
-    else:
-        tree.setCurrentItem(item)
 
 
 class TagsDialog(QDialog):

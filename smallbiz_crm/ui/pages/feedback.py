@@ -43,7 +43,6 @@ from smallbiz_crm.services.feedback import (
     can_move,
 )
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.dialogs.feedback_dialog import FeedbackDialog
 from smallbiz_crm.ui.dialogs.products_dialog import ProductsDialog
 from smallbiz_crm.ui.models.feedback_table import (
@@ -62,6 +61,7 @@ from smallbiz_crm.ui.models.feedback_table import (
 )
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.widgets.form import make_error_label
+from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
 
 

@@ -45,7 +45,6 @@ from smallbiz_crm.services.follow_ups import (
 )
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.cadences_dialog import ApplyCadenceDialog, CadencesDialog
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.dialogs.follow_up_dialog import FollowUpDialog, from_qdate, to_qdate
 from smallbiz_crm.ui.models.follow_up_table import (
     COL_CUSTOMER,
@@ -60,6 +59,7 @@ from smallbiz_crm.ui.models.follow_up_table import (
 )
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.text import count_text
+from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
 
 SEARCH_DELAY_MS = 200

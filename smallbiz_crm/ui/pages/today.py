@@ -72,13 +72,13 @@ from smallbiz_crm.services.today import (
     TodayService,
 )
 from smallbiz_crm.services.touch import LosingTouchRow
-from smallbiz_crm.ui.dialogs.customer_dialog import named
 from smallbiz_crm.ui.dialogs.interaction_dialog import InteractionDialog
 from smallbiz_crm.ui.errors import show_error
 from smallbiz_crm.ui.models.follow_up_table import follow_up_icon, kind_label, row_tooltip
 from smallbiz_crm.ui.models.timeline_table import kind_icon
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.widgets.concerns_list import COL_CUSTOMER, COL_DUE, ConcernsList
+from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
 
 Index = QModelIndex | QPersistentModelIndex

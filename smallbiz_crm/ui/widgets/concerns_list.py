@@ -36,7 +36,7 @@ from smallbiz_crm.ui.dialogs.concern_dialog import (
     due_day_text,
     time_left_text,
 )
-from smallbiz_crm.ui.dialogs.customer_dialog import named
+from smallbiz_crm.ui.widgets.qt_helpers import named
 
 Index = QModelIndex | QPersistentModelIndex
 
