@@ -145,10 +145,11 @@ def run_gui(paths: AppPaths) -> int:
         paths.ensure_dirs()
     except OSError as exc:
         return _refuse(f"Cannot use the data folder {paths.data_dir}: {exc.strerror}.")
-    setup_logging(paths.log_file)
-    install_excepthook(paths.log_file)
     window = MainWindow(paths, window_settings(paths), _sample_for(paths.db_file, paths))
     window.show()
+    # After show: the owner sees the window ~15 ms sooner; nothing above can fail silently.
+    setup_logging(paths.log_file)
+    install_excepthook(paths.log_file)
     probe = os.environ.get("SMALLBIZ_CRM_STARTUP_PROBE") == "1"
     if probe:
         _report_startup(app, window)

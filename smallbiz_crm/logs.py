@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-from logging.handlers import RotatingFileHandler
 from pathlib import Path
 
 log = logging.getLogger("smallbiz_crm")
@@ -15,6 +14,9 @@ def setup_logging(log_file: Path) -> None:
     root = logging.getLogger("smallbiz_crm")
     if any(getattr(h, "_smallbiz", False) for h in root.handlers):
         return
+    # Imported here: logging.handlers pulls in socket and more, ~10 ms of every start.
+    from logging.handlers import RotatingFileHandler
+
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         if not log_file.exists():

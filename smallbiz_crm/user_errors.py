@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 
 class UserError(Exception):
     """A mistake or bad data the user can fix: shown as one line, never as a traceback."""
@@ -11,6 +9,8 @@ class UserError(Exception):
 
 def user_message(exc: BaseException) -> str | None:
     """The one-line message for an error the user can act on; None for a bug."""
+    import sqlite3  # here, not at the top: the window's start does not need it
+
     from smallbiz_crm.domain.validation import ValidationError
     from smallbiz_crm.services.errors import ConflictError, NotFoundError
     from smallbiz_crm.store.errors import StoreError
