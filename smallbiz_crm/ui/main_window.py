@@ -141,7 +141,6 @@ class MainWindow(QMainWindow, FileActions):
                 page.open_customer.connect(self.open_customer)
             if hasattr(page, "data_changed"):
                 page.data_changed.connect(self._on_page_data_changed)
-        self.pages.currentChanged.connect(self._on_page_shown)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.navigation.setEnabled(True)
 
@@ -157,6 +156,10 @@ class MainWindow(QMainWindow, FileActions):
         # Today first: what is due. An empty database starts on the welcome view instead.
         self.navigation.setCurrentRow(
             PAGE_TODAY if services.customers.any_exist() else PAGE_CUSTOMERS)
+        # The first page may already be current (no change signal), so load it here, then
+        # load each page as it is shown.
+        self._on_page_shown(self.pages.currentIndex())
+        self.pages.currentChanged.connect(self._on_page_shown)
         self.customers_page.restore_state(self.settings)
         self._update_welcome()
         self.customers_page.reload()

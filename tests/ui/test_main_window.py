@@ -205,3 +205,24 @@ def test_table_model_passes_the_qt_model_tester(qtmodeltester, tmp_path: Path,  
     wait_for_list(qtbot, win, 30)
     qtmodeltester.check(win.customers_page.model)
     win.close()
+
+
+def test_opens_on_today_with_its_data_loaded(qtbot: QtBot, tmp_path: Path) -> None:
+    from datetime import date, timedelta
+
+    from smallbiz_crm.services.follow_ups import FollowUpDraft
+    from smallbiz_crm.ui.main_window import PAGE_TODAY
+
+    db_path = tmp_path / "shop.db"
+    (cid,) = add_customers(db_path, CustomerDraft(name="Ann Lee"))
+    services = Services(open_database(db_path))
+    services.follow_ups.create(FollowUpDraft(customer_id=cid, due_on=date.today() - timedelta(days=2),
+                                             kind="call", reason="Ask about the order"))
+    services.close()
+    win = build_main_window(db_path)
+    qtbot.addWidget(win)
+    win.show()
+    assert win.navigation.currentRow() == PAGE_TODAY
+    # Loaded without the owner touching anything.
+    qtbot.waitUntil(lambda: win.today_page.overdue_model.rowCount() == 1, timeout=5000)
+    win.close()
