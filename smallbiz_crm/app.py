@@ -212,7 +212,7 @@ def _refuse(message: str, parent: QWidget | None = None) -> int:
 
 def _report_startup(app: QApplication, window: MainWindow) -> None:
     """SMALLBIZ_CRM_STARTUP_PROBE=1: print when the window is shown and when its first page
-    has its data on screen, then quit. Used by the start-up benchmark and the packaging smoke test."""
+    has its data on screen, then quit. Used by the start-up benchmark and the smoke test."""
     started = time.perf_counter()
 
     def shown() -> None:

@@ -216,8 +216,9 @@ def test_opens_on_today_with_its_data_loaded(qtbot: QtBot, tmp_path: Path) -> No
     db_path = tmp_path / "shop.db"
     (cid,) = add_customers(db_path, CustomerDraft(name="Ann Lee"))
     services = Services(open_database(db_path))
-    services.follow_ups.create(FollowUpDraft(customer_id=cid, due_on=date.today() - timedelta(days=2),
-                                             kind="call", reason="Ask about the order"))
+    services.follow_ups.create(FollowUpDraft(
+        customer_id=cid, due_on=date.today() - timedelta(days=2), kind="call",
+        reason="Ask about the order"))
     services.close()
     win = build_main_window(db_path)
     qtbot.addWidget(win)
