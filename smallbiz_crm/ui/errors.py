@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import threading
 from pathlib import Path
 from types import TracebackType
 
@@ -31,7 +32,9 @@ def install_excepthook(log_file: Path) -> None:
             sys.__excepthook__(kind, exc, tb)
             return
         log.error("unhandled exception", exc_info=(kind, exc, tb))
-        if QApplication.instance() is not None:
+        # Widgets live on the UI thread only: from any other thread the log must do.
+        if QApplication.instance() is not None and threading.current_thread() is (
+                threading.main_thread()):
             show_error(QApplication.activeWindow(), exc, log_file)
 
     sys.excepthook = hook

@@ -39,14 +39,26 @@ class Task(QRunnable):
     @Slot()
     def run(self) -> None:
         try:
-            result = self.op(self.signals.progress.emit, self._cancel.is_set)
+            result = self.op(self._progress, self._cancel.is_set)
         except BaseException as exc:  # noqa: BLE001 - handed back to the UI thread
             log.exception("background task failed")
-            self.signals.failed.emit(exc)
+            self._deliver(self.signals.failed, exc)
         else:
-            self.signals.done.emit(result)
+            self._deliver(self.signals.done, result)
         finally:
             self.finished.set()
+
+    def _progress(self, done: int, total: int) -> None:
+        self._deliver(self.signals.progress, done, total)
+
+    @staticmethod
+    def _deliver(signal: Any, *values: Any) -> None:
+        # The window may have closed while the work ran (the app quitting): then there is
+        # nobody to tell, and raising here, on a pool thread, would only crash the exit.
+        try:
+            signal.emit(*values)
+        except RuntimeError:
+            log.info("a background result arrived after its window closed")
 
 
 class TaskRunner(QObject):
