@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from smallbiz_crm import __version__
+from smallbiz_crm.domain.content_lines import fold
 from smallbiz_crm.domain.kinds import FollowUpStatus
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import Concern, Customer, FollowUp
@@ -31,33 +32,10 @@ def concern_uid(concern_id: int) -> str:
     return f"concern-{concern_id}@{UID_DOMAIN}"
 
 
-def _fold(line: str) -> str:
-    """RFC 5545 folding: content lines of at most 75 octets, never splitting a character or
-    a backslash escape (some calendar apps misread an escape split across lines)."""
-    data = line.encode()
-    if len(data) <= 75:
-        return line
-    parts: list[bytes] = []
-    start, limit = 0, 75
-    while len(data) - start > limit:
-        cut = start + limit
-        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: inside a character
-            cut -= 1
-        backslashes = 0
-        while cut - 1 - backslashes > start and data[cut - 1 - backslashes] == 0x5C:
-            backslashes += 1
-        if backslashes % 2:
-            cut -= 1
-        parts.append(data[start:cut])
-        start, limit = cut, 74  # continuation lines start with a space
-    parts.append(data[start:])
-    return b"\r\n ".join(parts).decode()
-
-
 def _text(name: str, value: str) -> str:
     from icalendar import vText  # escaping of , ; \\ and newlines, as calendar apps expect
 
-    return _fold(f"{name}:{vText(value).to_ical().decode()}")
+    return fold(f"{name}:{vText(value).to_ical().decode()}")
 
 
 def _lines(*parts: str) -> str:

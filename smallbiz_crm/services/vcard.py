@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import IO, Any
 
+from smallbiz_crm.domain.content_lines import fold
 from smallbiz_crm.services.importing import (
     SOURCE_VCARD,
     ImportFileError,
@@ -27,7 +28,6 @@ PRODID = "-//Smallbiz CRM//Smallbiz CRM//EN"
 UID_DOMAIN = "smallbiz-crm"
 # Apple Contacts writes a birthday without a year as 1604-MM-DD with this parameter.
 APPLE_OMIT_YEAR = "X-APPLE-OMIT-YEAR"
-MAX_LINE_OCTETS = 75
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BEGIN = re.compile(r"^\s*BEGIN\s*:\s*VCARD\s*$", re.IGNORECASE)
@@ -249,28 +249,6 @@ def escape(text: str) -> str:
     """A vCard 3.0 TEXT value: backslash, comma, semicolon and line breaks escaped."""
     return (text.replace("\\", "\\\\").replace(",", "\\,").replace(";", "\\;")
             .replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n"))
-
-
-def fold(line: str) -> str:
-    """RFC 6350 folding: lines of at most 75 octets, never inside a character or an escape."""
-    data = line.encode("utf-8", "surrogatepass")
-    if len(data) <= MAX_LINE_OCTETS:
-        return line
-    parts: list[bytes] = []
-    start, limit = 0, MAX_LINE_OCTETS
-    while len(data) - start > limit:
-        cut = start + limit
-        while data[cut] & 0xC0 == 0x80:  # a UTF-8 continuation byte: inside a character
-            cut -= 1
-        backslashes = 0
-        while cut - 1 - backslashes > start and data[cut - 1 - backslashes] == 0x5C:
-            backslashes += 1
-        if backslashes % 2:
-            cut -= 1
-        parts.append(data[start:cut])
-        start, limit = cut, MAX_LINE_OCTETS - 1  # continuation lines start with a space
-    parts.append(data[start:])
-    return b"\r\n ".join(parts).decode("utf-8", "surrogatepass")
 
 
 def split_name(name: str) -> tuple[str, str]:

@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete, select, text
 
+from smallbiz_crm.domain.content_lines import fold
 from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery, CustomerRecord
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.exporting import export_vcard
@@ -29,7 +30,6 @@ from smallbiz_crm.services.vcard import (
     VCardContact,
     card_text,
     escape,
-    fold,
     read_vcard,
     split_name,
 )
