@@ -21,6 +21,18 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smallbiz_crm.domain.kinds import FeedbackKind, FollowUpStatus
+from smallbiz_crm.domain.labels import (
+    CHANNELS,
+    CONCERN_KINDS,
+    FEEDBACK_KINDS,
+    FEEDBACK_STATUSES,
+    FOLLOW_UP_KINDS,
+    GESTURE_KINDS,
+    SENTIMENTS,
+    interaction_label,
+    label,
+    stage_reason_label,
+)
 from smallbiz_crm.domain.money import format_cents
 from smallbiz_crm.domain.printing import (
     BIRTHDAY_WINDOW_DAYS,
@@ -43,7 +55,6 @@ from smallbiz_crm.services.customers import customer_record, load_customer
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.personas import persona_record
 from smallbiz_crm.services.settings import PAPER_SIZE, SHOP_NAME, SettingKey
-from smallbiz_crm.services.timeline import interaction_label, label, stage_reason_label
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import (
     Concern,
@@ -70,29 +81,6 @@ LAST_CHECKLIST = SettingKey("last_checklist", None)
 _CHUNK = 500
 _HINT_LENGTH = 180
 
-_GESTURES = {
-    "freebie": "Freebie", "invitation": "Invitation", "gift": "Gift",
-    "thank_you": "Thank-you note", "kindness": "Act of kindness", "upgrade": "Upgrade",
-}
-_CONCERNS = {"question": "Question", "complaint": "Complaint", "request": "Request"}
-_CHANNELS = {
-    "phone": "by phone", "email": "by email", "in_person": "in person",
-    "message": "by message", "social": "on social media", "letter": "by letter",
-}
-_FOLLOW_UPS = {
-    "call": "Call", "email": "Email", "visit": "Visit", "message": "Message",
-    "thank_you": "Thank-you", "check_in": "Check-in", "reorder": "Reorder",
-    "birthday": "Birthday", "tell_them": "Tell them about their feedback",
-}
-_FEEDBACK = {"idea": "Idea", "complaint": "Complaint", "praise": "Praise"}
-_FEEDBACK_STATUS = {
-    "new": "New", "considered": "Considered", "planned": "Planned", "done": "Done",
-    "declined": "Declined",
-}
-_SENTIMENTS = {
-    "delighted": "Delighted", "happy": "Happy", "neutral": "Neutral", "unsure": "Unsure",
-    "upset": "Upset",
-}
 _SENTENCE_END = re.compile(r"(?<=[.!?…。！？])\s")
 
 
@@ -174,7 +162,7 @@ def _chunks(ids: Sequence[int]) -> Iterable[Sequence[int]]:
 
 
 def _concern_kind(kind: str, channel: str) -> str:
-    return f"{label(_CONCERNS, kind)} {label(_CHANNELS, channel)}".strip()
+    return f"{label(CONCERN_KINDS, kind)} {label(CHANNELS, channel)}".strip()
 
 
 # -- the relationship summary ---------------------------------------------------------------
@@ -211,7 +199,7 @@ def summary_data(db: Database, customer_id: int, clock: Clock = system_clock,
                 .where(Concern.customer_id == customer_id, Concern.resolved_at.is_(None))
                 .order_by(Concern.received_at, Concern.id)))
         follow_ups = tuple(
-            FollowUpLine(due_on=due, kind=label(_FOLLOW_UPS, kind), reason=reason,
+            FollowUpLine(due_on=due, kind=label(FOLLOW_UP_KINDS, kind), reason=reason,
                          overdue=due < today)
             for due, kind, reason in session.execute(
                 select(FollowUp.due_on, FollowUp.kind, FollowUp.reason)
@@ -219,8 +207,8 @@ def summary_data(db: Database, customer_id: int, clock: Clock = system_clock,
                        FollowUp.status == FollowUpStatus.OPEN.value)
                 .order_by(FollowUp.due_on, FollowUp.id)))
         feedback = tuple(
-            FeedbackLine(received_on=received, kind=label(_FEEDBACK, kind), product=product or "",
-                         text=text, status=label(_FEEDBACK_STATUS, status),
+            FeedbackLine(received_on=received, kind=label(FEEDBACK_KINDS, kind),
+                         product=product or "", text=text, status=label(FEEDBACK_STATUSES, status),
                          told_on=told.date() if told is not None else None,
                          # Ideas and complaints wait for news until the customer is told;
                          # praise asks for nothing back.
@@ -232,7 +220,7 @@ def summary_data(db: Database, customer_id: int, clock: Clock = system_clock,
                 .where(Feedback.customer_id == customer_id)
                 .order_by(Feedback.received_on.desc(), Feedback.id.desc())))
         gestures = tuple(
-            GestureLine(given_on=given, kind=label(_GESTURES, kind), description=description,
+            GestureLine(given_on=given, kind=label(GESTURE_KINDS, kind), description=description,
                         occasion=occasion, cost_cents=cost, outcome=outcome)
             for given, kind, description, occasion, cost, outcome in session.execute(
                 select(Gesture.given_on, Gesture.kind, Gesture.description, Gesture.occasion,
@@ -269,7 +257,7 @@ def summary_data(db: Database, customer_id: int, clock: Clock = system_clock,
 def _interaction_line(occurred_at: datetime, kind: str, summary: str, sentiment: str | None,
                       amount: int | None) -> InteractionLine:
     return InteractionLine(occurred_at=occurred_at, kind=interaction_label(kind),
-                           summary=summary, sentiment=label(_SENTIMENTS, sentiment),
+                           summary=summary, sentiment=label(SENTIMENTS, sentiment),
                            amount=format_cents(amount))
 
 
@@ -345,7 +333,7 @@ def _item(number: int, row: Any, context: _Context, today: date) -> ChecklistIte
         number=number, follow_up_id=row.id, customer_id=row.customer_id,
         customer_name=row.name, company=row.company, phone=row.phone, email=row.email,
         due_on=row.due_on, overdue=row.due_on < today and row.status == FollowUpStatus.OPEN,
-        kind=label(_FOLLOW_UPS, row.kind), reason=row.reason,
+        kind=label(FOLLOW_UP_KINDS, row.kind), reason=row.reason,
         last_interaction_on=context.last_on, last_interaction=context.last,
         open_concern=context.concern, persona_hint=first_sentence(row.how_to_talk or ""),
         status=row.status)

@@ -14,6 +14,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from smallbiz_crm.domain.kinds import FeedbackStatus, FollowUpStatus
+from smallbiz_crm.domain.labels import (
+    CHANNELS,
+    CONCERN_KINDS,
+    FEEDBACK_KINDS,
+    FEEDBACK_STATUSES,
+    FOLLOW_UP_KINDS,
+    GESTURE_KINDS,
+    interaction_label,
+    label,
+    stage_reason_label,
+)
 from smallbiz_crm.domain.money import format_cents
 from smallbiz_crm.domain.records import (
     CustomerRecord,
@@ -49,52 +60,6 @@ SEPARATOR = " · "
 # Entries at the same moment: a purchase and the stage move it caused share a timestamp, and
 # the move reads as what followed, so it sorts above (newer than) the purchase.
 _RANK = {INTERACTION: 0, GESTURE: 1, CONCERN: 2, FEEDBACK: 3, FOLLOW_UP: 4, STAGE: 5}
-
-_INTERACTION_LABELS = {
-    "call": "Call", "visit": "Visit", "email": "Email", "message": "Message",
-    "meeting": "Meeting", "purchase": "Purchase", "event": "Event",
-}
-_GESTURE_LABELS = {
-    "freebie": "Freebie", "invitation": "Invitation", "gift": "Gift",
-    "thank_you": "Thank-you note", "kindness": "Act of kindness", "upgrade": "Upgrade",
-}
-_STAGE_REASONS = {
-    "manual": "Moved by hand", "purchase": "After a purchase", "import": "Imported",
-    "created": "Added as a new customer", "merge": "Records merged",
-    "stage_removed": "The previous stage was removed",
-}
-_CONCERN_LABELS = {"question": "Question", "complaint": "Complaint", "request": "Request"}
-_CHANNEL_LABELS = {
-    "phone": "by phone", "email": "by email", "in_person": "in person",
-    "message": "by message", "social": "on social media", "letter": "by letter",
-}
-_FOLLOW_UP_LABELS = {
-    "call": "Call", "email": "Email", "visit": "Visit", "message": "Message",
-    "thank_you": "Thank-you", "check_in": "Check-in", "reorder": "Reorder",
-    "birthday": "Birthday", "tell_them": "Tell them about their feedback",
-}
-_FEEDBACK_LABELS = {"idea": "Idea", "complaint": "Complaint", "praise": "Praise"}
-_FEEDBACK_STATUS = {
-    "new": "New", "considered": "Considered", "planned": "Planned", "done": "Done",
-    "declined": "Declined",
-}
-
-
-def label(labels: dict[str, str], key: str | None) -> str:
-    """The plain-words label of a stored code; an unknown code reads as itself, tidied."""
-    if not key:
-        return ""
-    return labels.get(key, key.replace("_", " ").capitalize())
-
-
-def interaction_label(kind: str) -> str:
-    return label(_INTERACTION_LABELS, kind)
-
-
-def stage_reason_label(reason: str) -> str:
-    """Why a customer moved stage, in plain words ("After a purchase")."""
-    return label(_STAGE_REASONS, reason)
-
 
 def _day(value: date | datetime) -> str:
     return (value.date() if isinstance(value, datetime) else value).isoformat()
@@ -214,7 +179,7 @@ class TimelineService:
             .order_by(Gesture.given_on.desc(), Gesture.id.desc()).limit(limit))
         entries = []
         for ref_id, kind, given_on, description, cost, occasion, outcome in rows:
-            title = label(_GESTURE_LABELS, kind)
+            title = label(GESTURE_KINDS, kind)
             if description:
                 title = f"{title}: {description}"
             detail = _join(f"Cost {format_cents(cost)}" if cost else "No cost",
@@ -250,7 +215,7 @@ class TimelineService:
         entries = []
         for (ref_id, kind, channel, received_at, summary, due_at, responded_at, note,
              resolved_at) in rows:
-            title = f"{label(_CONCERN_LABELS, kind)} {label(_CHANNEL_LABELS, channel)}".strip()
+            title = f"{label(CONCERN_KINDS, kind)} {label(CHANNELS, channel)}".strip()
             if responded_at is not None:
                 late = " (late)" if responded_at > due_at else ""
                 state = f"Answered {_day(responded_at)}{late}"
@@ -282,7 +247,7 @@ class TimelineService:
                 state = f"Overdue: was due {_day(due_on)}"
             else:
                 state = f"Due {_day(due_on)}"
-            title = f"Follow-up: {label(_FOLLOW_UP_LABELS, kind)}"
+            title = f"Follow-up: {label(FOLLOW_UP_KINDS, kind)}"
             detail = _join(reason, state, f"Outcome: {outcome}" if outcome else "")
             entries.append(TimelineEntry(kind=FOLLOW_UP, when=_at_midnight(due_on), title=title,
                                          detail=detail, ref_id=ref_id))
@@ -298,7 +263,7 @@ class TimelineService:
             .order_by(Feedback.received_on.desc(), Feedback.id.desc()).limit(limit))
         entries = []
         for ref_id, kind, received_on, text, status, told_at, product in rows:
-            title = label(_FEEDBACK_LABELS, kind)
+            title = label(FEEDBACK_KINDS, kind)
             if product:
                 title = f"{title} about {product}"
             if told_at is not None:
@@ -307,7 +272,7 @@ class TimelineService:
                 told = "Customer not told yet"
             else:
                 told = ""
-            detail = _join(text, f"Status: {label(_FEEDBACK_STATUS, status)}", told)
+            detail = _join(text, f"Status: {label(FEEDBACK_STATUSES, status)}", told)
             entries.append(TimelineEntry(kind=FEEDBACK, when=_at_midnight(received_on),
                                          title=title, detail=detail, ref_id=ref_id))
         return entries
