@@ -27,7 +27,7 @@ from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.text import count_text
 from smallbiz_crm.ui.widgets.form import FieldErrors
-from smallbiz_crm.ui.widgets.qt_helpers import named, set_current, tree_items
+from smallbiz_crm.ui.widgets.qt_helpers import ask_save_changes, named, set_current, tree_items
 from smallbiz_crm.user_errors import user_message
 
 COL_NAME = 0
@@ -273,13 +273,8 @@ class PersonasDialog(QDialog):
         """Ask about unsaved edits; True when it is fine to leave them (saved or discarded)."""
         if not self._dirty:
             return True
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Unsaved changes"),
-                          self.tr("Save the changes to this persona?"),
-                          QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
-                          | QMessageBox.StandardButton.Cancel, self)
-        box.setObjectName("unsavedPersonaBox")
-        box.setDefaultButton(QMessageBox.StandardButton.Save)
-        answer = box.exec()
+        answer = ask_save_changes(self, self.tr("Save the changes to this persona?"),
+                                  "unsavedPersonaBox")
         if answer == QMessageBox.StandardButton.Save:
             return self.save()
         if answer == QMessageBox.StandardButton.Discard:

@@ -1,11 +1,11 @@
-"""Small Qt conveniences the dialogs share: naming widgets, walking and choosing tree rows."""
+"""Small Qt conveniences the dialogs share: naming widgets, tree rows, unsaved edits."""
 
 from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QModelIndex
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtCore import QCoreApplication, QModelIndex
+from PySide6.QtWidgets import QMessageBox, QTreeWidget, QTreeWidgetItem, QWidget
 
 _W = TypeVar("_W", bound=QWidget)
 
@@ -28,3 +28,14 @@ def set_current(tree: QTreeWidget, item: QTreeWidgetItem | None) -> None:
         tree.clearSelection()
     else:
         tree.setCurrentItem(item)
+
+
+def ask_save_changes(parent: QWidget, question: str, object_name: str) -> int:
+    """Save / Discard / Cancel for unsaved edits; returns the QMessageBox button chosen."""
+    box = QMessageBox(QMessageBox.Icon.Question,
+                      QCoreApplication.translate("unsaved", "Unsaved changes"), question,
+                      QMessageBox.StandardButton.Save | QMessageBox.StandardButton.Discard
+                      | QMessageBox.StandardButton.Cancel, parent)
+    box.setObjectName(object_name)
+    box.setDefaultButton(QMessageBox.StandardButton.Save)
+    return box.exec()
