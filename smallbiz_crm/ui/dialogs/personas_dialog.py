@@ -27,7 +27,13 @@ from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.text import count_text
 from smallbiz_crm.ui.widgets.form import FieldErrors
-from smallbiz_crm.ui.widgets.qt_helpers import ask_save_changes, named, set_current, tree_items
+from smallbiz_crm.ui.widgets.qt_helpers import (
+    ask_save_changes,
+    item_with_id,
+    named,
+    set_current,
+    tree_items,
+)
 from smallbiz_crm.user_errors import user_message
 
 COL_NAME = 0
@@ -175,10 +181,7 @@ class PersonasDialog(QDialog):
         self.delete_button.setEnabled(self._current_id is not None)
 
     def item_for(self, persona_id: int) -> QTreeWidgetItem | None:
-        for item in tree_items(self.persona_list):
-            if item.data(COL_NAME, ID_ROLE) == persona_id:
-                return item
-        return None
+        return item_with_id(self.persona_list, persona_id, ID_ROLE)
 
     def current_persona_id(self) -> int | None:
         """The persona in the editor; None while a new one is being written."""

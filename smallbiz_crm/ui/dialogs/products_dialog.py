@@ -27,7 +27,7 @@ from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.feedback import ProductRecord
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.widgets.form import FieldErrors
-from smallbiz_crm.ui.widgets.qt_helpers import named, set_current, tree_items
+from smallbiz_crm.ui.widgets.qt_helpers import item_with_id, named, set_current, tree_items
 from smallbiz_crm.user_errors import user_message
 
 COL_NAME, COL_FEEDBACK, COL_OPEN = range(3)
@@ -151,10 +151,9 @@ class ProductsDialog(QDialog):
         return item.data(COL_NAME, ID_ROLE) if item is not None else None
 
     def select_product(self, product_id: int) -> None:
-        for item in tree_items(self.product_list):
-            if item.data(COL_NAME, ID_ROLE) == product_id:
-                self.product_list.setCurrentItem(item)
-                return
+        item = item_with_id(self.product_list, product_id, ID_ROLE)
+        if item is not None:
+            self.product_list.setCurrentItem(item)
 
     def product_names(self) -> list[str]:
         return [p.name for p in self._products.values()]

@@ -30,7 +30,12 @@ from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.text import count_text
 from smallbiz_crm.ui.widgets.form import FieldErrors
-from smallbiz_crm.ui.widgets.qt_helpers import ask_save_changes, named, set_current, tree_items
+from smallbiz_crm.ui.widgets.qt_helpers import (
+    ask_save_changes,
+    item_with_id,
+    named,
+    set_current,
+)
 from smallbiz_crm.user_errors import user_message
 
 COL_NAME = 0
@@ -238,8 +243,7 @@ class StagesDialog(QDialog):
         return self._current_id
 
     def item_for(self, stage_id: int) -> QTreeWidgetItem | None:
-        return next((item for item in tree_items(self.stage_list)
-                     if item.data(COL_NAME, ID_ROLE) == stage_id), None)
+        return item_with_id(self.stage_list, stage_id, ID_ROLE)
 
     def select_stage(self, stage_id: int) -> None:
         item = self.item_for(stage_id)

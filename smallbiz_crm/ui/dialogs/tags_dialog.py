@@ -25,7 +25,7 @@ from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.text import count_text
 from smallbiz_crm.ui.widgets.form import FieldErrors
-from smallbiz_crm.ui.widgets.qt_helpers import named, set_current, tree_items
+from smallbiz_crm.ui.widgets.qt_helpers import item_with_id, named, set_current, tree_items
 from smallbiz_crm.user_errors import user_message
 
 COL_NAME = 0
@@ -114,10 +114,9 @@ class TagsDialog(QDialog):
         return item.data(COL_NAME, ID_ROLE) if item is not None else None
 
     def select_tag(self, tag_id: int) -> None:
-        for item in tree_items(self.tag_list):
-            if item.data(COL_NAME, ID_ROLE) == tag_id:
-                self.tag_list.setCurrentItem(item)
-                return
+        item = item_with_id(self.tag_list, tag_id, ID_ROLE)
+        if item is not None:
+            self.tag_list.setCurrentItem(item)
 
     def _on_current_changed(self, *_args: object) -> None:
         self._show_current()

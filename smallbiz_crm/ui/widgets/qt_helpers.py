@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from PySide6.QtCore import QCoreApplication, QModelIndex
+from PySide6.QtCore import QCoreApplication, QModelIndex, Qt
 from PySide6.QtWidgets import QMessageBox, QTreeWidget, QTreeWidgetItem, QWidget
 
 _W = TypeVar("_W", bound=QWidget)
@@ -19,6 +19,12 @@ def named(widget: _W, object_name: str) -> _W:
 def tree_items(tree: QTreeWidget) -> list[QTreeWidgetItem]:
     rows = (tree.topLevelItem(row) for row in range(tree.topLevelItemCount()))
     return [item for item in rows if item is not None]
+
+
+def item_with_id(tree: QTreeWidget, item_id: int,
+                 role: int = Qt.ItemDataRole.UserRole) -> QTreeWidgetItem | None:
+    """The top-level row whose first column holds `item_id` under `role`, if any."""
+    return next((item for item in tree_items(tree) if item.data(0, role) == item_id), None)
 
 
 def set_current(tree: QTreeWidget, item: QTreeWidgetItem | None) -> None:
