@@ -390,8 +390,7 @@ class CadencesDialog(QDialog):
             self.errors.show(exc)
             return False
         except (ConflictError, NotFoundError) as exc:
-            self.errors.general.setText(str(exc))
-            self.errors.general.show()
+            self.errors.show_message(str(exc))
             return False
         self._current = saved
         self.reload(saved.id)
@@ -599,8 +598,7 @@ class ApplyCadenceDialog(QDialog):
             self.errors.show(exc)
             return False
         except NotFoundError as exc:
-            self.errors.general.setText(user_message(exc) or str(exc))
-            self.errors.general.show()
+            self.errors.show_message(user_message(exc) or str(exc))
             return False
         self.accept()
         return True

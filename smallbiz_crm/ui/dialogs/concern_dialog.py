@@ -201,8 +201,7 @@ class ConcernDialog(QDialog):
             self.errors.show(exc)
             return False
         except NotFoundError as exc:
-            self.errors.general.setText(str(exc))
-            self.errors.general.show()
+            self.errors.show_message(str(exc))
             return False
         self.accept()
         return True
@@ -291,8 +290,7 @@ class RespondDialog(QDialog):
             self.errors.show(exc)
             return False
         except NotFoundError as exc:
-            self.errors.general.setText(str(exc))
-            self.errors.general.show()
+            self.errors.show_message(str(exc))
             return False
         self.accept()
         return True

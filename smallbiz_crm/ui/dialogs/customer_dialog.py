@@ -393,8 +393,7 @@ class CustomerDialog(QDialog):
             self.errors.show(exc)
             return False
         except (ConflictError, NotFoundError) as exc:
-            self.errors.general.setText(str(exc))
-            self.errors.general.show()
+            self.errors.show_message(str(exc))
             return False
         self.saved_customer = saved
         self.accept()

@@ -196,11 +196,10 @@ class EraseDialog(QDialog):
             self.errors.show(exc)
             return
         if isinstance(exc, NotFoundError):
-            self.errors.general.setText(self.tr("This customer was already removed."))
+            self.errors.show_message(self.tr("This customer was already removed."))
         else:
-            self.errors.general.setText(user_message(exc) or self.tr(
+            self.errors.show_message(user_message(exc) or self.tr(
                 "The erasure failed ({0}); nothing was changed.").format(type(exc).__name__))
-        self.errors.general.show()
 
 
 def export_their_data(parent: QWidget | None, services: Services, customer_id: int,

@@ -327,8 +327,7 @@ class FeedbackDialog(QDialog):
             self.errors.show(ValidationError(fields))
             return False
         except NotFoundError as exc:
-            self.errors.general.setText(str(exc))
-            self.errors.general.show()
+            self.errors.show_message(str(exc))
             return False
         self.accept()
         return True

@@ -272,8 +272,7 @@ class FollowUpDialog(QDialog):
             self.errors.show(ValidationError(fields))
             return False
         except (NotFoundError, ConflictError) as exc:
-            self.errors.general.setText(str(exc))
-            self.errors.general.show()
+            self.errors.show_message(str(exc))
             return False
         self.accept()
         return True

@@ -262,8 +262,7 @@ class GestureDialog(QDialog):
             self.errors.show(exc)
             return False
         except NotFoundError as exc:
-            self.errors.general.setText(str(exc))
-            self.errors.general.show()
+            self.errors.show_message(str(exc))
             return False
         self.accept()
         return True
@@ -333,8 +332,7 @@ class OutcomeDialog(QDialog):
             self.errors.show(exc)
             return False
         except NotFoundError as exc:
-            self.errors.general.setText(str(exc))
-            self.errors.general.show()
+            self.errors.show_message(str(exc))
             return False
         self.accept()
         return True

@@ -154,8 +154,7 @@ class InteractionDialog(QDialog):
             self.errors.show(exc)
             return False
         except NotFoundError as exc:
-            self.errors.general.setText(str(exc))
-            self.errors.general.show()
+            self.errors.show_message(str(exc))
             return False
         self.accept()
         return True

@@ -263,8 +263,7 @@ class PersonasDialog(QDialog):
             message = user_message(exc)
             if message is None:
                 raise
-            self.errors.general.setText(message)
-            self.errors.general.show()
+            self.errors.show_message(message)
             return False
         self._current_id = persona.id
         self.reload(select_id=persona.id)

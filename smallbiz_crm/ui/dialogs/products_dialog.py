@@ -224,8 +224,7 @@ class ProductsDialog(QDialog):
             message_text = user_message(exc)
             if message_text is None:
                 raise
-            self.errors.general.setText(message_text)
-            self.errors.general.show()
+            self.errors.show_message(message_text)
 
     def _on_add(self) -> None:
         self._run("new_name", lambda: self.add_product(self.new_name_edit.text()))

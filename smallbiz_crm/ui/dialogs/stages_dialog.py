@@ -352,8 +352,7 @@ class StagesDialog(QDialog):
         message = user_message(exc)
         if message is None:
             return False
-        self.errors.general.setText(message)
-        self.errors.general.show()
+        self.errors.show_message(message)
         return True
 
     # -- order ------------------------------------------------------------------------------

@@ -149,8 +149,7 @@ class TagsDialog(QDialog):
             message = user_message(exc)
             if message is None:
                 raise
-            self.errors.general.setText(message)
-            self.errors.general.show()
+            self.errors.show_message(message)
 
     def delete_tag(self, tag_id: int) -> None:
         """Delete without asking (the button asks first); customers only lose the tag."""

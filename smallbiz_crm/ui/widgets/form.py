@@ -62,6 +62,11 @@ class FieldErrors:
         if first is not None:
             first.setFocus()
 
+    def show_message(self, text: str) -> None:
+        """A message about the form as a whole (a conflict, a missing record)."""
+        self.general.setText(text)
+        self.general.show()
+
     def message(self, field: str) -> str:
         label = self._labels.get(field)
         return label.text() if label is not None and not label.isHidden() else ""
