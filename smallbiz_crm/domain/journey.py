@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from smallbiz_crm.domain.records import StageRecord
+from smallbiz_crm.domain.records.customers import StageRecord
 
 # Default stage names the purchase rule knows; a renamed stage is found by its position.
 PROSPECT = "Prospect"

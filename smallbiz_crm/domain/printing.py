@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from smallbiz_crm.domain.records import CustomerRecord, PersonaRecord
+from smallbiz_crm.domain.records.customers import CustomerRecord, PersonaRecord
 
 # A birthday this many days ahead (or fewer) is worth mentioning before a visit.
 BIRTHDAY_WINDOW_DAYS = 30

@@ -9,7 +9,7 @@ from sqlalchemy import Date, DateTime, delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from smallbiz_crm.domain.kinds import CustomerKind, StageChangeReason
-from smallbiz_crm.domain.records import (
+from smallbiz_crm.domain.records.customers import (
     CustomerDraft,
     CustomerListRow,
     CustomerQuery,

@@ -12,7 +12,7 @@ from difflib import SequenceMatcher
 from sqlalchemy import Table, delete, func, insert, literal, select, update
 
 from smallbiz_crm.domain.kinds import FollowUpStatus, StageChangeReason
-from smallbiz_crm.domain.records import CustomerRecord
+from smallbiz_crm.domain.records.customers import CustomerRecord
 from smallbiz_crm.domain.search import phone_search_tokens
 from smallbiz_crm.domain.validation import ValidationError, phone_digits
 from smallbiz_crm.services.clock import Clock, system_clock

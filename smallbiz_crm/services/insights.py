@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from smallbiz_crm.domain.journey import is_move_up
 from smallbiz_crm.domain.kinds import StageChangeReason
-from smallbiz_crm.domain.records import StageRecord
+from smallbiz_crm.domain.records.customers import StageRecord
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.concerns import ConcernService, MonthShare
 from smallbiz_crm.services.gestures import DEFAULT_WINDOW_DAYS

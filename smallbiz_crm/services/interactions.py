@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from smallbiz_crm.domain.journey import stage_after_purchase
 from smallbiz_crm.domain.kinds import InteractionKind, Sentiment, StageChangeReason
-from smallbiz_crm.domain.records import (
+from smallbiz_crm.domain.records.customers import (
     InteractionDraft,
     InteractionRecord,
     LoggedInteraction,

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from sqlalchemy import func, insert, literal, select, update
 
 from smallbiz_crm.domain.kinds import StageChangeReason
-from smallbiz_crm.domain.records import StageChangeRecord, StageRecord
+from smallbiz_crm.domain.records.customers import StageChangeRecord, StageRecord
 from smallbiz_crm.domain.validation import Collector, ValidationError, check_name
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.errors import NotFoundError

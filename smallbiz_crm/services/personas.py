@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import delete, func, select
 
-from smallbiz_crm.domain.records import PersonaRecord, TagRecord
+from smallbiz_crm.domain.records.customers import PersonaRecord, TagRecord
 from smallbiz_crm.domain.validation import Collector, check_long_text, check_name
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.names import clashing_id

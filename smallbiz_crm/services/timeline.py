@@ -26,7 +26,7 @@ from smallbiz_crm.domain.labels import (
     stage_reason_label,
 )
 from smallbiz_crm.domain.money import format_cents
-from smallbiz_crm.domain.records import (
+from smallbiz_crm.domain.records.customers import (
     CustomerRecord,
     PersonaRecord,
     StageChangeRecord,

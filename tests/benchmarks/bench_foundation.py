@@ -115,7 +115,7 @@ def main() -> None:
     print(f"database: {db_path} ({db_path.stat().st_size / 1e6:.0f} MB)")
 
     services = Services(open_database(db_path))
-    from smallbiz_crm.domain.records import CustomerQuery
+    from smallbiz_crm.domain.records.customers import CustomerQuery
     from smallbiz_crm.domain.search import fts_query
 
     service_ms, raw_ms, counts = [], [], []

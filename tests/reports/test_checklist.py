@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from smallbiz_crm.domain.printing import ChecklistData, ChecklistGroup, ChecklistItem
-from smallbiz_crm.domain.records import CustomerDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.reports.checklist import write_checklist as render_checklist
 from smallbiz_crm.reports.text import clean

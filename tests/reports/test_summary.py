@@ -25,7 +25,7 @@ from smallbiz_crm.domain.printing import (
     StageStep,
     SummaryData,
 )
-from smallbiz_crm.domain.records import (
+from smallbiz_crm.domain.records.customers import (
     CustomerDraft,
     CustomerRecord,
     InteractionDraft,

@@ -11,7 +11,7 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.domain.calendar import WEEKLY_DAY_OFF
-from smallbiz_crm.domain.records import CustomerDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft
 from smallbiz_crm.services.calendar_settings import CalendarSettingsService
 from smallbiz_crm.services.concerns import ConcernDraft, ConcernService
 from smallbiz_crm.services.registry import Services

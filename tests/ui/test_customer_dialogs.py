@@ -8,7 +8,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 
-from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery
+from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.customer_dialog import CustomerDialog
 from smallbiz_crm.ui.dialogs.interaction_dialog import InteractionDialog

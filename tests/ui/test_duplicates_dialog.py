@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
-from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.services.duplicates import REASON_EMAIL, DuplicatePair
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services

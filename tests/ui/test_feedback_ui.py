@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import select
 
 from smallbiz_crm.domain.kinds import FeedbackKind, FeedbackStatus
-from smallbiz_crm.domain.records import CustomerDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft
 from smallbiz_crm.services.feedback import (
     NO_PRODUCT,
     FeedbackDraft,

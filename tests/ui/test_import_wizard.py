@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtWidgets import QComboBox, QPushButton, QWizard
 from pytestqt.qtbot import QtBot
 
-from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery, CustomerRecord
+from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery, CustomerRecord
 from smallbiz_crm.services.importing import import_batches, import_csv
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.import_wizard import (

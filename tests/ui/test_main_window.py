@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.app import build_main_window
-from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.engine import open_database
 from smallbiz_crm.ui.main_window import PAGE_CUSTOMERS, MainWindow

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.domain.printing import ChecklistData
-from smallbiz_crm.domain.records import CustomerDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft
 from smallbiz_crm.services.printing import checklist_data, write_summary
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.models import FollowUp, Interaction

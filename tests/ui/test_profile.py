@@ -10,7 +10,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
-from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft, TimelineEntry
+from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft, TimelineEntry
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.timeline import TimelineService
 from smallbiz_crm.store.models import Gesture, Interaction

@@ -13,7 +13,7 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.paths import resolve
 from smallbiz_crm.services.backups import BackupInfo, BackupKind, BackupService
 from smallbiz_crm.services.registry import Services

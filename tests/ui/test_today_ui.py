@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QApplication, QListView
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.domain.kinds import FollowUpKind, FollowUpStatus
-from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.services.concerns import ConcernDraft
 from smallbiz_crm.services.follow_ups import FollowUpDraft, FollowUpFilter, SnoozeChoice
 from smallbiz_crm.services.registry import Services

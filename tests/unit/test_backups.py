@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from smallbiz_crm.domain.records import CustomerDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.paths import resolve
 from smallbiz_crm.services.backups import (

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select, update
 
 from smallbiz_crm.domain.kinds import CadenceTrigger, FollowUpKind, FollowUpSource
-from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services import settings
 from smallbiz_crm.services.cadences import (

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select, update
 
 from smallbiz_crm.domain.kinds import StageChangeReason
-from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery, InteractionDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery, InteractionDraft
 from smallbiz_crm.domain.search import phone_search_tokens
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import ConflictError, NotFoundError

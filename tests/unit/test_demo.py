@@ -28,7 +28,7 @@ from smallbiz_crm.domain.kinds import (
     Sentiment,
     StageChangeReason,
 )
-from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery
+from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery
 from smallbiz_crm.domain.search import phone_search_tokens
 from smallbiz_crm.domain.validation import Collector, check_email, check_phone
 from smallbiz_crm.services import demo

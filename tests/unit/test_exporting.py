@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery
+from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery
 from smallbiz_crm.services.demo import fill_demo
 from smallbiz_crm.services.exporting import (
     CSV_COLUMNS,

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from smallbiz_crm.domain.kinds import FeedbackKind, FeedbackStatus
-from smallbiz_crm.domain.records import CustomerDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.feedback import (

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import update
 
 from smallbiz_crm.domain.kinds import FollowUpStatus
-from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.follow_ups import (

@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 import pytest
 
-from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.customers import CustomerService
 from smallbiz_crm.services.errors import NotFoundError

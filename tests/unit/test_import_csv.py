@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, func, select, text
 
 from smallbiz_crm.domain.kinds import StageChangeReason
-from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery, CustomerRecord
+from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery, CustomerRecord
 from smallbiz_crm.domain.validation import Collector, ValidationError, check_email
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.importing import (

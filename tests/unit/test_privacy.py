@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, update
 
-from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.demo import fill_demo
 from smallbiz_crm.services.errors import NotFoundError

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import update
 
-from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery
+from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery
 from smallbiz_crm.domain.search import fts_query, phone_search_tokens
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.engine import Database, open_database
@@ -248,7 +248,7 @@ def test_a_number_typed_the_national_way_is_found(db: Database, services: Servic
 
 
 def test_one_letter_lists_names_starting_with_it(services) -> None:  # type: ignore[no-untyped-def]
-    from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery
+    from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery
 
     ids = {name: services.customers.create(CustomerDraft(name=name)).id
            for name in ("Ann Lee", "anders Berg", "Bob Alder", "Cy Adams")}

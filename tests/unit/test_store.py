@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm.exc import StaleDataError
 
 import smallbiz_crm
-from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery
+from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery
 from smallbiz_crm.paths import resolve
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.backup import backup_to, integrity_problems, restore_from

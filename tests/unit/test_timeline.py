@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft, TimelineEntry
+from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft, TimelineEntry
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.timeline import CustomerLink, TimelineService

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from smallbiz_crm.domain.records import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.services.concerns import ConcernDraft, ConcernService
 from smallbiz_crm.services.follow_ups import FollowUpDraft, FollowUpService
 from smallbiz_crm.services.registry import Services

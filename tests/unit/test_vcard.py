@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from sqlalchemy import delete, select, text
 
 from smallbiz_crm.domain.content_lines import fold
-from smallbiz_crm.domain.records import CustomerDraft, CustomerQuery, CustomerRecord
+from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery, CustomerRecord
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.exporting import export_vcard
 from smallbiz_crm.services.importing import (

@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.kinds import CustomerKind
-from smallbiz_crm.domain.records import CustomerDraft, CustomerListRow, CustomerRecord
+from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerListRow, CustomerRecord
 from smallbiz_crm.domain.validation import (
     Collector,
     ValidationError,

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smallbiz_crm.domain.records import CustomerRecord
+from smallbiz_crm.domain.records.customers import CustomerRecord
 from smallbiz_crm.services.duplicates import (
     REASON_EMAIL,
     REASON_NAME,

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smallbiz_crm.domain.records import CustomerListRow
+from smallbiz_crm.domain.records.customers import CustomerListRow
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.follow_ups import (

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from smallbiz_crm.domain.kinds import InteractionKind, Sentiment
 from smallbiz_crm.domain.money import parse_cents
-from smallbiz_crm.domain.records import InteractionDraft, LoggedInteraction
+from smallbiz_crm.domain.records.customers import InteractionDraft, LoggedInteraction
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services

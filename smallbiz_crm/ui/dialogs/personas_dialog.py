@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smallbiz_crm.domain.records import PersonaRecord
+from smallbiz_crm.domain.records.customers import PersonaRecord
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.text import count_text

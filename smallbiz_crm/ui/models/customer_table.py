@@ -14,7 +14,7 @@ from PySide6.QtCore import (
     Qt,
 )
 
-from smallbiz_crm.domain.records import CustomerListRow
+from smallbiz_crm.domain.records.customers import CustomerListRow
 
 COL_NAME, COL_COMPANY, COL_STAGE, COL_PERSONA, COL_TAGS, COL_LAST_CONTACT, COL_NEXT = range(7)
 # The service's sort keys, one per column.

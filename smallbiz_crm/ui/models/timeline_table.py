@@ -10,7 +10,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QIcon
 
-from smallbiz_crm.domain.records import TimelineEntry
+from smallbiz_crm.domain.records.customers import TimelineEntry
 from smallbiz_crm.paths import resource
 from smallbiz_crm.ui.text import day_text
 

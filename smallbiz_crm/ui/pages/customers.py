@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smallbiz_crm.domain.records import CustomerQuery
+from smallbiz_crm.domain.records.customers import CustomerQuery
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.models.customer_table import SORT_KEYS, CustomerTableModel
 from smallbiz_crm.ui.tasks import TaskRunner

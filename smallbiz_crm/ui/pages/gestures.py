@@ -46,7 +46,7 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.money import format_cents
-from smallbiz_crm.domain.records import CustomerListRow
+from smallbiz_crm.domain.records.customers import CustomerListRow
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.gestures import (
     DEFAULT_WINDOW_DAYS,
