@@ -1,14 +1,17 @@
-"""Starting the window: paths, the database, the QApplication and the main window."""
+"""Starting the window: the QApplication, the main window over the assembled shop, its
+start-up duties (check, daily backup), the due-date notifier and the task runner."""
 
 from __future__ import annotations
 
 import os
 import sys
 import time
+from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, QSize, QTimer
+from PySide6.QtCore import QObject, QSettings, QSize, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -16,6 +19,8 @@ from smallbiz_crm import APP_NAME, __version__
 from smallbiz_crm.paths import AppPaths, resolve
 
 if TYPE_CHECKING:
+    from smallbiz_crm.assembly import Shop
+    from smallbiz_crm.services.startup_check import StartupCheck
     from smallbiz_crm.ui.main_window import MainWindow
 
 SAMPLE_CUSTOMERS = 300
@@ -29,21 +34,20 @@ def window_settings(paths: AppPaths) -> QSettings:
 
 
 def build_main_window(db_path: Path, paths: AppPaths | None = None) -> MainWindow:
-    """Open (creating or upgrading) the database and build the main window for it.
+    """Open (creating or upgrading) the database and build the main window for it, without
+    start-up duties (a sample window, a reopened one, tests that build windows directly).
 
     A QApplication must already exist. Store errors (not a database, too new) propagate.
     """
+    from smallbiz_crm.assembly import open_shop
     from smallbiz_crm.logs import setup_logging
-    from smallbiz_crm.services.registry import Services
-    from smallbiz_crm.store.engine import open_database
     from smallbiz_crm.ui.main_window import MainWindow
 
-    paths = paths or resolve(db=db_path)
+    paths = replace(paths, db_file=Path(db_path)) if paths else resolve(db=db_path)
     paths.ensure_dirs()
     setup_logging(paths.log_file)
-    db_path = Path(db_path)
-    services = Services(open_database(db_path, paths.backups_dir))
-    window = MainWindow(paths, window_settings(paths), _sample_for(db_path, paths), services)
+    window = MainWindow(paths, window_settings(paths), _sample_for(paths.db_file, paths),
+                        open_shop(paths))
     connect_window(window, paths)
     return window
 
@@ -93,15 +97,15 @@ def open_sample_window(origin: MainWindow, sample_db: Path, paths: AppPaths) -> 
         return
 
     def fill(progress: Any, cancelled: Any) -> object:
+        from smallbiz_crm.assembly import open_shop
         from smallbiz_crm.services.demo import fill_demo
-        from smallbiz_crm.store.engine import open_database
 
-        db = open_database(sample_db, paths.backups_dir)
+        shop = open_shop(replace(paths, db_file=sample_db))
         try:
-            return fill_demo(db, customers=SAMPLE_CUSTOMERS, seed=1, progress=progress,
-                             cancelled=cancelled)
+            return fill_demo(shop.services.db, customers=SAMPLE_CUSTOMERS, seed=1,
+                             progress=progress, cancelled=cancelled)
         finally:
-            db.close()
+            shop.close()
 
     def failed(exc: BaseException) -> None:
         from smallbiz_crm.ui.errors import show_error
@@ -157,21 +161,103 @@ def run_gui(paths: AppPaths) -> int:
 
     def attach() -> None:
         try:
-            from smallbiz_crm.services.registry import Services
-            from smallbiz_crm.store.engine import open_database
-
-            services = Services(open_database(paths.db_file, paths.backups_dir))
+            shop = _open_or_offer_backup(window, paths)
         except Exception as exc:  # noqa: BLE001 - shown to the owner, never as a traceback
             failed.append(_refuse(_start_message(exc), window))
             window.close()
             return
-        window.attach(services)
+        window.attach(shop)
         connect_window(window, paths)
         watch_due_dates(window)
+        start_duties(window, paths)
 
     QTimer.singleShot(0, attach)
     code = int(app.exec())
     return failed[0] if failed else code
+
+
+def _open_or_offer_backup(window: MainWindow, paths: AppPaths) -> Shop:
+    """Open the shop; a file SQLite finds damaged on opening is set aside (renamed, never
+    deleted), the newest good backup offered, and the restored (or a new) file opened."""
+    from smallbiz_crm.assembly import computer_settings, open_shop, set_aside_damaged
+    from smallbiz_crm.store.engine import is_damage
+    from smallbiz_crm.store.errors import CorruptDatabaseError
+
+    try:
+        return open_shop(paths)
+    except Exception as exc:
+        if not (isinstance(exc, CorruptDatabaseError) or is_damage(exc)):
+            raise
+    computer = computer_settings(paths)
+    _offer_backup(window, paths, set_aside_damaged(paths, computer))
+    return open_shop(paths, computer=computer)
+
+
+def _offer_backup(window: MainWindow, paths: AppPaths, check: StartupCheck) -> None:
+    from smallbiz_crm.assembly import backups_for
+    from smallbiz_crm.ui.backup_duties import offer_restore_after_damage
+
+    offer_restore_after_damage(window, check, backups_for(paths), paths.log_file)
+
+
+def start_duties(window: MainWindow, paths: AppPaths) -> None:
+    """The quick check and the day's backup, on the task runner once the first page's data
+    is on screen; a damaged file (then, or at any later moment) is set aside and the newest
+    good backup offered, and the window opens the result afresh."""
+    from smallbiz_crm.ui.backup_duties import DutyRunner
+
+    shop = window.shop
+    assert shop is not None
+    relay = _DamageRelay(window)
+    relay.damaged.connect(lambda: handle_damage(window, paths))
+    shop.services.db.damage_listeners.append(relay.damaged.emit)
+
+    def notify(text: str) -> None:
+        window.statusBar().showMessage(text, 60_000)
+
+    window.duties = DutyRunner(shop, window.tasks, notify,
+                               lambda _problems: handle_damage(window, paths), window)
+    when_first_page_ready(window, window.duties.begin)
+
+
+class _DamageRelay(QObject):
+    """SQLite may report damage on a worker thread; the signal brings it to the UI thread."""
+
+    damaged = Signal()
+
+
+def handle_damage(window: MainWindow, paths: AppPaths) -> None:
+    """The file is damaged: nothing more is written into it (the store refuses), the window
+    lets go of it, the file is set aside and the newest good backup offered."""
+    from smallbiz_crm.assembly import set_aside_damaged
+
+    if getattr(window, "_handling_damage", False):
+        return
+    window._handling_damage = True  # type: ignore[attr-defined]
+    computer = window.shop.computer if window.shop is not None else None
+    window.close_database()
+    from smallbiz_crm.assembly import computer_settings
+
+    check = set_aside_damaged(paths, computer or computer_settings(paths))
+    _offer_backup(window, paths, check)
+    reopen_window(window, paths.db_file, paths, check.message or "")
+    window.close()
+
+
+def when_first_page_ready(window: MainWindow, callback: Callable[[], None]) -> None:
+    """Call back once the first page shows its data (the Today page says when it has loaded;
+    the customer list when its first ids are in)."""
+    fired: list[bool] = []
+
+    def once(*_args: Any) -> None:
+        if not fired:
+            fired.append(True)
+            callback()
+
+    if window.pages.currentWidget() is window.today_page:
+        window.today_page.loaded.connect(once)
+    else:
+        window.customers_page.list_reloaded.connect(once)
 
 
 def watch_due_dates(window: MainWindow) -> None:
@@ -219,22 +305,8 @@ def _report_startup(app: QApplication, window: MainWindow) -> None:
         print(f"shown {time.perf_counter() - started:.3f}", file=sys.stderr, flush=True)
 
     def ready() -> None:
-        def done() -> None:
-            print(f"ready {time.perf_counter() - started:.3f}", file=sys.stderr, flush=True)
-            app.quit()
-
-        if window.pages.currentWidget() is window.today_page:
-            # The first page's own data on screen: the Today page says when it has loaded.
-            window.today_page.loaded.connect(done)
-            return
-        page = window.customers_page
-
-        def check() -> None:
-            if page.model.rowCount() or not page.isVisible():
-                done()
-            else:
-                QTimer.singleShot(5, check)
-        check()
+        print(f"ready {time.perf_counter() - started:.3f}", file=sys.stderr, flush=True)
+        app.quit()
 
     QTimer.singleShot(0, shown)
-    window.attached.connect(ready)
+    window.attached.connect(lambda: when_first_page_ready(window, ready))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
@@ -14,7 +15,7 @@ from smallbiz_crm.paths import AppPaths, resolve
 from smallbiz_crm.user_errors import UserError, user_message
 
 if TYPE_CHECKING:
-    from smallbiz_crm.services.registry import Services
+    from smallbiz_crm.assembly import Shop
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -94,11 +95,17 @@ def _day(text: str) -> date:
             f"'{text}' is not a date; use YYYY-MM-DD, e.g. 2026-11-23") from None
 
 
-def _open(paths: AppPaths, create: bool = False) -> Services:
-    from smallbiz_crm.services.registry import Services
-    from smallbiz_crm.store.engine import open_database
+@contextmanager
+def _shop(paths: AppPaths, create: bool = False) -> Iterator[Shop]:
+    """The shop as the window opens it (one assembly), closed when the command is done.
+    Commands take no automatic backup: that is the window's daily duty."""
+    from smallbiz_crm.assembly import open_shop
 
-    return Services(open_database(paths.db_file, paths.backups_dir, create=create))
+    shop = open_shop(paths, create=create)
+    try:
+        yield shop
+    finally:
+        shop.close()
 
 
 def _progress(label: str) -> Callable[[int, int], None]:
@@ -115,12 +122,10 @@ def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
 
     if args.customers < 1 or args.customers > 1_000_000:
         raise UserError("--customers must be between 1 and 1,000,000.")
-    services = _open(paths, create=True)
-    try:
+    with _shop(paths, create=True) as shop:
+        services = shop.services
         summary = fill_demo(services.db, customers=args.customers, seed=args.seed,
                             progress=_progress("demo customers"))
-    finally:
-        services.close()
     print(f"Filled {paths.db_file} with sample data: {summary}")
     return EXIT_OK
 
@@ -128,21 +133,17 @@ def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_today(args: argparse.Namespace, paths: AppPaths) -> int:
     from smallbiz_crm.services.today import TodayService, format_today
 
-    services = _open(paths)
-    try:
+    with _shop(paths) as shop:
+        services = shop.services
         data = TodayService(services.db, services.clock).sections()
-    finally:
-        services.close()
     print(format_today(data), end="")
     return EXIT_OK
 
 
 def cmd_search(args: argparse.Namespace, paths: AppPaths) -> int:
-    services = _open(paths)
-    try:
+    with _shop(paths) as shop:
+        services = shop.services
         rows = services.customers.search(args.query, limit=args.limit)
-    finally:
-        services.close()
     for row in rows:
         fields = (str(row.id), row.name, row.company, row.email, row.phone)
         print("\t".join(field.replace("\t", " ") for field in fields))
@@ -157,8 +158,8 @@ def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
         raise UserError(f"There is no file at {source}.")
     # A file that is no table (or holds no vCard) fails here, before the database is touched.
     raw = read_file(source, args.format)
-    services = _open(paths, create=True)
-    try:
+    with _shop(paths, create=True) as shop:
+        services = shop.services
         plan = plan_import(services.db, raw, clock=services.clock)
         # Every bad row on standard output (there may be many), one summary line on stderr.
         for problem in plan.problems:
@@ -179,8 +180,6 @@ def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
             return EXIT_OK
         result = apply_import(services.db, plan, source.name, services.clock,
                               progress=_progress("import"))
-    finally:
-        services.close()
     print(f"Imported {result.imported:,} customer(s) from {source.name}.")
     if result.ignored_columns:
         print(f"Columns not imported: {', '.join(result.ignored_columns)}")
@@ -196,8 +195,8 @@ def cmd_export(args: argparse.Namespace, paths: AppPaths) -> int:
         raise UserError(f"{target} is a folder: give the name of the file to write.")
     if not target.parent.is_dir():
         raise UserError(f"There is no folder {target.parent}.")
-    services = _open(paths)
-    try:
+    with _shop(paths) as shop:
+        services = shop.services
         if args.format == "csv":
             count = exporting.export_csv(services.db, target, progress=_progress("export"))
             what = f"{count:,} customer(s)"
@@ -211,41 +210,34 @@ def cmd_export(args: argparse.Namespace, paths: AppPaths) -> int:
         else:
             count = export_ics(services.db, target, services.clock())
             what = f"{count:,} calendar event(s)"
-    finally:
-        services.close()
     print(f"Wrote {what} to {target}.")
     return EXIT_OK
 
 
 def cmd_backup(args: argparse.Namespace, paths: AppPaths) -> int:
-    from smallbiz_crm.store.backup import backup_to, timestamped_name
-    from smallbiz_crm.store.engine import check_is_database
+    from smallbiz_crm.assembly import backups_for
+    from smallbiz_crm.store.files import check_is_database
 
     check_is_database(paths.db_file)
-    if args.dest is None:
-        dest = paths.backups_dir / timestamped_name()
-    else:
-        dest = Path(args.dest).expanduser()
-        if dest.is_dir():
-            dest = dest / timestamped_name()
-        if dest.resolve() == paths.db_file.resolve():
-            raise UserError("A backup cannot overwrite the database it copies.")
-    backup_to(paths.db_file, dest)
-    print(f"Backed up to {dest}")
+    # The same backups as the window's File → Back up now: into the owner's chosen folder
+    # (falling back to the standard one), verified before it is reported.
+    info = backups_for(paths).backup_now(Path(args.dest) if args.dest else None)
+    fell_back = (f" ({info.fell_back_from} could not be used)"
+                 if info.fell_back_from is not None else "")
+    print(f"Backed up to {info.path}{fell_back}")
     return EXIT_OK
 
 
 def cmd_restore(args: argparse.Namespace, paths: AppPaths) -> int:
-    from smallbiz_crm.store.backup import restore_from
+    from smallbiz_crm.assembly import backups_for
 
     source = Path(args.backup).expanduser()
     if not source.is_file():
         raise UserError(f"There is no backup file at {source}.")
-    if paths.db_file.exists() and source.resolve() == paths.db_file.resolve():
-        raise UserError("That is the database itself, not a backup of it.")
-    safety = restore_from(source, paths.db_file, paths.backups_dir)
+    safety = backups_for(paths).restore(source)
     # Bring an older backup up to this app's schema (taking its own backup first).
-    _open(paths).close()
+    with _shop(paths):
+        pass
     note = f" (the previous file was saved as {safety})" if safety else ""
     print(f"Restored {paths.db_file} from {source}{note}")
     return EXIT_OK
@@ -268,16 +260,14 @@ def cmd_check(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_report(args: argparse.Namespace, paths: AppPaths) -> int:
     from smallbiz_crm.services.printing import write_checklist, write_summary
 
-    services = _open(paths)
-    try:
+    with _shop(paths) as shop:
+        services = shop.services
         if args.report == "summary":
             path = write_summary(services.db, args.customer_id, args.output, services.clock)
             print(f"Wrote the relationship summary to {path}")
             return EXIT_OK
         data = write_checklist(services.db, args.date_from, args.date_to, args.output,
                                progress=_progress("checklist items"), clock=services.clock)
-    finally:
-        services.close()
     assert data is not None  # only a cancelled() callback stops it
     print(f"Wrote a checklist of {len(data.items):,} item(s) (overdue, then "
           f"{data.date_from} to {data.date_to}) to {args.output}")

@@ -29,6 +29,11 @@ class AppPaths:
         return self.data_dir / "logs" / "smallbiz-crm.log"
 
     @property
+    def settings_file(self) -> Path:
+        """This computer's settings (language, backup folder, staff name), 0600."""
+        return self.data_dir / "computer-settings.json"
+
+    @property
     def sample_db_file(self) -> Path:
         return self.data_dir / SAMPLE_DB_FILE_NAME
 

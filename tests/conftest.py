@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.store.engine import Database, open_database
+from smallbiz_crm.store.engine import Database
+from smallbiz_crm.store.opening import open_database
 
 # Set before any test makes a QApplication: the UI tests run without a display.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")

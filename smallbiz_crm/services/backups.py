@@ -8,12 +8,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from smallbiz_crm.computer_settings import ComputerSettings
+from smallbiz_crm.domain.settings import BACKUP_FOLDER
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.paths import AppPaths
 from smallbiz_crm.services.clock import Clock, system_clock
-from smallbiz_crm.services.settings import SettingKey, SettingsService
 from smallbiz_crm.store.backup import (
     backup_to,
     integrity_problems,
@@ -23,11 +23,6 @@ from smallbiz_crm.store.backup import (
 )
 from smallbiz_crm.store.errors import StoreError
 
-if TYPE_CHECKING:
-    from smallbiz_crm.services.registry import Services
-
-# The owner's other backup folder (a USB stick), as a path string; None: the backups folder.
-BACKUP_FOLDER = SettingKey("backup_folder", None)
 KEEP_AUTOMATIC = 14
 AUTO_PREFIX = "auto"
 MANUAL_PREFIX = "backup"
@@ -143,12 +138,12 @@ class BackupService:
     """Backups of one database file.
 
     `source` is the app's paths (backups go to paths.backups_dir) or the database path (backups
-    go to a "backups" folder beside it). With `settings` (the open database's), the owner's
+    go to a "backups" folder beside it). With `computer` (this computer's settings), the owner's
     other folder (BACKUP_FOLDER) is used when it is there.
     """
 
     def __init__(self, source: AppPaths | Path, backups_dir: Path | None = None,
-                 clock: Clock = system_clock, settings: SettingsService | None = None) -> None:
+                 clock: Clock = system_clock, computer: ComputerSettings | None = None) -> None:
         if isinstance(source, AppPaths):
             self.db_path = source.db_file
             default = source.backups_dir
@@ -157,30 +152,23 @@ class BackupService:
             default = self.db_path.parent / "backups"
         self.default_dir = backups_dir if backups_dir is not None else default
         self.clock = clock
-        self.settings = settings
-
-    @classmethod
-    def for_services(cls, services: Services, paths: AppPaths | None = None) -> BackupService:
-        """The backups of the bundle's open database (paths None: the backups folder beside
-        the file, which is where the app keeps them unless --data-dir says otherwise)."""
-        return cls(paths if paths is not None else services.db.path, clock=services.clock,
-                   settings=services.settings)
+        self.computer = computer
 
     # -- the folder ---------------------------------------------------------------------------
 
     def chosen_folder(self) -> Path | None:
         """The owner's other folder, whether or not it is plugged in now; None if not set."""
-        if self.settings is None:
+        if self.computer is None:
             return None
-        value = self.settings.get(BACKUP_FOLDER)
+        value = self.computer.get(BACKUP_FOLDER)
         return Path(value) if isinstance(value, str) and value else None
 
     def set_chosen_folder(self, folder: Path | None) -> None:
         """Send backups to `folder` (None: back to the standard backups folder)."""
-        if self.settings is None:
-            raise RuntimeError("The backup folder is kept in the database; open it first.")
+        if self.computer is None:
+            raise RuntimeError("The backup folder is kept in this computer's settings.")
         if folder is None:
-            self.settings.set(BACKUP_FOLDER, None)
+            self.computer.set(BACKUP_FOLDER, None)
             return
         folder = Path(folder).expanduser().absolute()
         if not folder.is_dir():
@@ -188,7 +176,7 @@ class BackupService:
         if not os.access(folder, os.W_OK | os.X_OK):
             raise ValidationError.single(
                 "folder", f"The app may not write in {folder}; choose another folder.")
-        self.settings.set(BACKUP_FOLDER, str(folder))
+        self.computer.set(BACKUP_FOLDER, str(folder))
 
     def folders(self) -> list[Path]:
         """Where backups are looked for: the standard folder and the chosen one if present."""

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, lazyload
 
 from smallbiz_crm.domain.calendar import BusinessCalendar
 from smallbiz_crm.domain.kinds import CadenceTrigger, FollowUpKind, FollowUpSource, FollowUpStatus
+from smallbiz_crm.domain.settings import AUTO_PURCHASE_CADENCE
 from smallbiz_crm.domain.validation import (
     EARLIEST_DATE,
     Collector,
@@ -24,7 +25,6 @@ from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.customer_clock import refresh_next_follow_up
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.names import clashing_id
-from smallbiz_crm.services.settings import AUTO_PURCHASE_CADENCE
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import CadenceStep, CadenceTemplate, Customer, FollowUp, Setting
 

@@ -47,6 +47,7 @@ from smallbiz_crm.domain.printing import (
     StageStep,
     SummaryData,
 )
+from smallbiz_crm.domain.settings import LAST_CHECKLIST, PAPER_SIZE, SHOP_NAME, SettingKey
 from smallbiz_crm.domain.validation import Collector, ValidationError, check_long_text
 from smallbiz_crm.services.calendar_settings import load_calendar
 from smallbiz_crm.services.clock import Clock, system_clock
@@ -54,7 +55,6 @@ from smallbiz_crm.services.customer_clock import refresh_next_follow_up
 from smallbiz_crm.services.customers import customer_record, load_customer
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.personas import persona_record
-from smallbiz_crm.services.settings import PAPER_SIZE, SHOP_NAME, SettingKey
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import (
     Concern,
@@ -76,7 +76,7 @@ RECENT_INTERACTIONS = 50
 # Default checklist: everything overdue plus today and the six days after it.
 DEFAULT_DAYS = 7
 # The numbering of the last printed checklist, so results can be entered after a restart.
-LAST_CHECKLIST = SettingKey("last_checklist", None)
+
 # SQLite's default limit on bound parameters is generous, older builds allow 999.
 _CHUNK = 500
 _HINT_LENGTH = 180

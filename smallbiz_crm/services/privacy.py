@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import Column, Table, delete, func, select, text, update
 from sqlalchemy.engine import Connection
 
+from smallbiz_crm.domain.settings import SHOP_NAME
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.customers import load_customer
-from smallbiz_crm.services.settings import SHOP_NAME
 from smallbiz_crm.store.backup import unused_name
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import FTS_TABLE, Base, Customer, ErasureNote, Setting, Tag

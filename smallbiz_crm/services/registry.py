@@ -1,4 +1,4 @@
-"""One object holding every service of an open database, built once by the app or a command."""
+"""Every service of an open database, built once by the assembly for the window or a command."""
 
 from __future__ import annotations
 
@@ -16,13 +16,18 @@ from smallbiz_crm.services.interactions import InteractionService
 from smallbiz_crm.services.journey import JourneyService
 from smallbiz_crm.services.personas import PersonaService, TagService
 from smallbiz_crm.services.printing import PrintingService
+from smallbiz_crm.services.privacy import PrivacyService
 from smallbiz_crm.services.settings import SettingsService
+from smallbiz_crm.services.snapshots import SnapshotService
 from smallbiz_crm.services.timeline import TimelineService
+from smallbiz_crm.services.today import TodayService
 from smallbiz_crm.services.touch import StayingInTouchService
 from smallbiz_crm.store.engine import Database
 
 
 class Services:
+    """Widgets take their services from here; none builds one from the store handle."""
+
     def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self.db = db
         self.clock = clock
@@ -44,6 +49,9 @@ class Services:
         self.cadences = CadenceService(db, clock)
         self.touch = StayingInTouchService(db, clock)
         self.insights = InsightsService(db, clock)
+        self.today = TodayService(db, clock)
+        self.snapshots = SnapshotService(db)
+        self.privacy = PrivacyService(db, clock)
 
     def close(self) -> None:
         self.db.close()

@@ -1,27 +1,15 @@
-"""The owner's small preferences kept in the database: shop name, phone region, paper size."""
+"""The shop's settings kept in the database: shop name, phone region, paper size, cadences."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
 
+from smallbiz_crm.domain.settings import Scope, SettingKey
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import BusinessCalendarSettings, Setting
-
-
-@dataclass(frozen=True, slots=True)
-class SettingKey:
-    name: str
-    default: Any
-
-
-SHOP_NAME = SettingKey("shop_name", "My shop")
-PAPER_SIZE = SettingKey("paper_size", "A4")
-AUTO_PURCHASE_CADENCE = SettingKey("auto_purchase_cadence", True)
-SAMPLE_DATA = SettingKey("sample_data", False)
 
 
 class SettingsService:
@@ -29,11 +17,13 @@ class SettingsService:
         self.db = db
 
     def get(self, key: SettingKey) -> Any:
+        _shop_only(key)
         with self.db.read() as session:
             row = session.get(Setting, key.name)
             return key.default if row is None else json.loads(row.value)
 
     def set(self, key: SettingKey, value: Any) -> None:
+        _shop_only(key)
         with self.db.unit_of_work() as session:
             row = session.get(Setting, key.name)
             if row is None:
@@ -46,3 +36,7 @@ class SettingsService:
         with self.db.read() as session:
             country = session.scalar(select(BusinessCalendarSettings.country).limit(1))
         return country or "US"
+
+def _shop_only(key: SettingKey) -> None:
+    if key.scope is not Scope.SHOP:
+        raise ValueError(f"{key.name} belongs to this computer, not to the shop's database.")

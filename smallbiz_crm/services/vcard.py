@@ -10,15 +10,15 @@ from pathlib import Path
 from typing import IO, Any
 
 from smallbiz_crm.domain.content_lines import fold
-from smallbiz_crm.services.importing import (
+from smallbiz_crm.services.import_reading import (
     SOURCE_VCARD,
     ImportFileError,
     RawRow,
     RawTable,
-    compose_address,
     decode_bytes,
     read_bytes,
 )
+from smallbiz_crm.services.import_values import compose_address
 
 VCARD_COLUMNS = ("Name", "Kind", "Organisation", "Email", "Phone", "Address", "Birthday",
                  "Notes", "Categories")

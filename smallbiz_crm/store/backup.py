@@ -10,8 +10,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from smallbiz_crm.store.engine import check_is_database, create_private_file
 from smallbiz_crm.store.errors import CorruptDatabaseError, StoreError
+from smallbiz_crm.store.files import check_is_database, create_private_file
 
 # Beside a database file, SQLite keeps these; they belong to it and move with it.
 COMPANION_SUFFIXES = ("-wal", "-shm", "-journal")

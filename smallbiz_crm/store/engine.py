@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -12,35 +11,18 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
 
-from smallbiz_crm.store.errors import MissingDatabaseError, NotADatabaseError
+from smallbiz_crm.store.errors import CorruptDatabaseError
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
 
 
-def create_private_file(path: Path) -> None:
-    """Create an empty file readable and writable by its owner only (0600), if it is missing."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    except FileExistsError:
-        return
-    os.close(fd)
-
-
-def check_is_database(path: Path) -> None:
-    """Refuse, untouched, a missing file or one that is not an SQLite database."""
-    if not path.exists():
-        raise MissingDatabaseError(f"There is no database file at {path}.")
-    if path.is_dir():
-        raise NotADatabaseError(f"{path} is a folder, not a database file.")
-    try:
-        with path.open("rb") as handle:
-            header = handle.read(len(SQLITE_HEADER))
-    except OSError as exc:
-        raise NotADatabaseError(f"Cannot read {path}: {exc.strerror}.") from None
-    if header and header != SQLITE_HEADER:
-        raise NotADatabaseError(f"{path} is not a Smallbiz CRM database file.")
+def is_damage(exc: BaseException) -> bool:
+    """SQLite's words for a damaged file ("database disk image is malformed", "file is not a
+    database"), as the driver raises them or SQLAlchemy wraps them."""
+    cause = getattr(exc, "orig", None) or exc
+    text = str(cause).lower()
+    return isinstance(cause, sqlite3.DatabaseError) and (
+        "malformed" in text or "not a database" in text)
 
 
 def apply_pragmas(dbapi_connection: sqlite3.Connection, foreign_keys: bool = True) -> None:
@@ -82,10 +64,26 @@ class Database:
         self.path = path
         self.engine = engine
         self.sessions: sessionmaker[Session] = sessionmaker(engine, expire_on_commit=False)
+        # Set when SQLite reports the file damaged: from then on nothing is written into it
+        # (writing into a damaged file spreads the damage) and the listeners are told once.
+        self.damaged = False
+        self.damage_listeners: list[Callable[[], None]] = []
+        event.listen(engine, "handle_error", self._on_error)
+
+    def _on_error(self, context: Any) -> None:
+        if self.damaged or not is_damage(context.original_exception):
+            return
+        self.damaged = True
+        for listener in list(self.damage_listeners):
+            listener()
 
     @contextmanager
     def unit_of_work(self) -> Iterator[Session]:
         """Commit on success, roll back everything on any error."""
+        if self.damaged:
+            raise CorruptDatabaseError(
+                f"{self.path.name} is damaged, so nothing more is written into it. Restore "
+                "the newest good backup (File → Restore a backup…).")
         with self.sessions.begin() as session:
             yield session
 
@@ -108,25 +106,3 @@ class Database:
             self.checkpoint()
         finally:
             self.engine.dispose()
-
-
-def open_database(path: Path, backups_dir: Path | None = None, create: bool = True) -> Database:
-    """Open (or create) the file, bringing its schema up to date; refuse anything unsafe."""
-    from smallbiz_crm.store.migrate import ensure_current
-
-    created = not path.exists()
-    if created:
-        if not create:
-            raise MissingDatabaseError(f"There is no database file at {path}.")
-        create_private_file(path)
-    check_is_database(path)
-    try:
-        ensure_current(path, backups_dir)
-    except BaseException:
-        if created:
-            # A file we just made and could not set up would later read as "schema none".
-            for leftover in (path, path.with_name(path.name + "-wal"),
-                             path.with_name(path.name + "-shm")):
-                leftover.unlink(missing_ok=True)
-        raise
-    return Database(path, make_engine(path))

@@ -1,70 +1,120 @@
-"""The File menu's jobs: backups and restore, exports, printing the checklist, shop settings."""
+"""The File menu: new customers and imports, exports, printing the checklist, backups and
+restore, the sample data."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QDialog, QFileDialog, QMainWindow, QMessageBox
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
+from smallbiz_crm.domain.records.changes import Area, Changes
 from smallbiz_crm.ui.errors import show_error
+from smallbiz_crm.ui.pages.customer_actions import menu_action
 
 if TYPE_CHECKING:
-    from smallbiz_crm.paths import AppPaths
     from smallbiz_crm.services.backups import BackupService
     from smallbiz_crm.services.registry import Services
-    from smallbiz_crm.ui.tasks import Progress, TaskRunner
+    from smallbiz_crm.ui.context import WindowContext
+    from smallbiz_crm.ui.dialogs.import_wizard import ImportWizard
+    from smallbiz_crm.ui.pages.customer_actions import CustomerActions
+    from smallbiz_crm.ui.tasks import Progress
 
 Cancelled = Callable[[], bool]
 
 
-def tr(text: str) -> str:
-    return QCoreApplication.translate("file", text)
+class FileActions(QObject):
+    # The open file was replaced (a restore): the window closes, the app reopens it.
+    database_replaced = Signal(object, str)
+    # Open the sample database in a window of its own.
+    sample_requested = Signal()
 
-
-class FileActions:
-    """Mixed into the main window; relies on its services, tasks, paths and status bar."""
-
-    tasks: TaskRunner
-    log_file: Path
-    app_paths: AppPaths
+    def __init__(self, ctx: WindowContext, customers: CustomerActions) -> None:
+        super().__init__(ctx.window)
+        self.ctx = ctx
+        self.customers = customers
+        self.tasks = ctx.tasks
+        self._import_wizard: ImportWizard | None = None
 
     @property
-    def services(self) -> Services:  # the window's own
-        raise NotImplementedError
-
-    def _window(self) -> QMainWindow:
-        assert isinstance(self, QMainWindow)
-        return self
+    def services(self) -> Services:
+        return self.ctx.services
 
     def _say(self, text: str) -> None:
-        self._window().statusBar().showMessage(text, 30_000)
+        self.ctx.say(text)
 
     def _failed(self, exc: BaseException) -> None:
-        show_error(self._window(), exc, self.log_file)
+        show_error(self.ctx.window, exc, self.ctx.log_file)
 
-    def _after_change(self, select_id: int | None = None) -> None:  # the window's own
-        raise NotImplementedError
+    def fill_menu(self, menu: QMenu) -> None:
+        add = menu_action
+        add(self, menu, self.tr("&New customer…"), self.customers.new_customer,
+            QKeySequence.StandardKey.New, "newCustomerAction")
+        add(self, menu, self.tr("&Import contacts…"), self.import_contacts, name="importAction")
+        add(self, menu, self.tr("&Undo last import…"), self.undo_last_import,
+            name="undoImportAction")
+        export_menu = menu.addMenu(self.tr("&Export"))
+        add(self, export_menu, self.tr("Customers as a &spreadsheet (CSV)…"),
+            partial(self.export_data, "csv"), name="exportCsvAction")
+        add(self, export_menu, self.tr("Customers as &contacts (vCard)…"),
+            partial(self.export_data, "vcard"), name="exportVcardAction")
+        add(self, export_menu, self.tr("&Follow-ups and deadlines to a calendar (.ics)…"),
+            self.export_calendar, name="exportIcsAction")
+        add(self, export_menu, self.tr("&Everything (JSON)…"),
+            partial(self.export_data, "json"), name="exportJsonAction")
+        menu.addSeparator()
+        add(self, menu, self.tr("&Print follow-up checklist…"), self.print_checklist,
+            QKeySequence.StandardKey.Print, "printChecklistAction")
+        add(self, menu, self.tr("Enter checklist &results…"), self.enter_checklist_results,
+            name="checklistResultsAction")
+        menu.addSeparator()
+        add(self, menu, self.tr("&Back up now"), self.back_up_now, name="backUpNowAction")
+        add(self, menu, self.tr("Res&tore a backup…"), self.restore_backup,
+            name="restoreBackupAction")
+        menu.addSeparator()
+        add(self, menu, self.tr("Open &sample data"), self.sample_requested.emit,
+            name="sampleDataAction")
+        menu.addSeparator()
+        add(self, menu, self.tr("&Quit"), self.ctx.window.close, QKeySequence.StandardKey.Quit)
+
+    # -- import -------------------------------------------------------------------------------
+
+    def import_contacts(self, path: Path | None = None) -> None:
+        from smallbiz_crm.ui.dialogs.import_wizard import ImportWizard
+
+        old = self._import_wizard
+        if old is not None and not old.is_busy():
+            old.deleteLater()
+        # Not deleted on close: a cancelled import still reports back to the wizard.
+        self._import_wizard = wizard = ImportWizard(self.services, self.tasks, self.ctx.window,
+                                                    path)
+        wizard.data_changed.connect(lambda: self.ctx.ops.announce(_IMPORTED))
+        wizard.open()
+
+    def undo_last_import(self) -> None:
+        from smallbiz_crm.ui.dialogs.import_wizard import undo_last_import
+
+        undo_last_import(self.ctx.window, self.services, self.tasks,
+                         after=lambda: self.ctx.ops.announce(_IMPORTED))
 
     # -- backups ----------------------------------------------------------------------------
 
     def backups(self) -> BackupService:
-        from smallbiz_crm.services.backups import BackupService
-
-        return BackupService(self.services.db.path, self.app_paths.backups_dir,
-                             clock=self.services.clock, settings=self.services.settings)
+        return self.ctx.shop.backups
 
     def back_up_now(self) -> None:
-        from smallbiz_crm.ui.dialogs.restore_dialog import back_up_now
+        from smallbiz_crm.ui.backup_duties import back_up_now
 
         back_up_now(self.backups(), self._say, self.tasks, on_error=self._failed)
 
     def restore_backup(self) -> None:
         from smallbiz_crm.ui.dialogs.restore_dialog import RestoreDialog
 
-        dialog = RestoreDialog(self.backups(), self._window(), runner=self.tasks)
+        dialog = RestoreDialog(self.backups(), self.ctx.window, runner=self.tasks)
         chosen: list[Path] = []
         dialog.restore_requested.connect(chosen.append)
         dialog.exec()
@@ -77,33 +127,27 @@ class FileActions:
         first), and ask the app to open the restored file in a fresh window."""
         backups = self.backups()
         db_path = self.services.db.path
-        self.close_database()
+        self.ctx.window.close_database()  # type: ignore[attr-defined]
         try:
             safety = backups.restore(backup)
         except Exception as exc:  # noqa: BLE001 - explained; the old file is still there
             self._failed(exc)
             safety = None
-        self.database_replaced(db_path, tr("Restored {0}.").format(backup.name) + (
-            tr(" The data from before was saved as {0}.").format(safety.name) if safety
+        self.database_replaced.emit(db_path, self.tr("Restored {0}.").format(backup.name) + (
+            self.tr(" The data from before was saved as {0}.").format(safety.name) if safety
             else ""))
-
-    def close_database(self) -> None:  # the window's own
-        raise NotImplementedError
-
-    def database_replaced(self, db_path: Path, message: str) -> None:  # the window's own
-        raise NotImplementedError
 
     # -- exports ----------------------------------------------------------------------------
 
     def _save_path(self, title: str, suggested: str, pattern: str) -> Path | None:
         chosen, _filter = QFileDialog.getSaveFileName(
-            self._window(), title, str(Path.home() / suggested), pattern)
+            self.ctx.window, title, str(Path.home() / suggested), pattern)
         return Path(chosen) if chosen else None
 
     def export_calendar(self, path: Path | None = None) -> None:
         """Open follow-ups and concern deadlines as an .ics file for a calendar app."""
-        target = path or self._save_path(tr("Export to calendar"), "smallbiz-crm.ics",
-                                         tr("Calendar files (*.ics)"))
+        target = path or self._save_path(self.tr("Export to calendar"), "smallbiz-crm.ics",
+                                         self.tr("Calendar files (*.ics)"))
         if target is None:
             return
         from smallbiz_crm.services.calendar_export import export_ics
@@ -111,7 +155,7 @@ class FileActions:
         services = self.services
         self.tasks.run(
             lambda _p, _c: export_ics(services.db, target, services.clock()),
-            lambda count: self._say(tr("Wrote {0:,} calendar events to {1}.").format(
+            lambda count: self._say(self.tr("Wrote {0:,} calendar events to {1}.").format(
                 count, str(target))),
             self._failed)
 
@@ -121,24 +165,24 @@ class FileActions:
 
         services = self.services
         writers: dict[str, tuple[str, str, Callable[[Path, Progress, Cancelled], object]]] = {
-            "csv": ("customers.csv", tr("Spreadsheet (*.csv)"),
+            "csv": ("customers.csv", self.tr("Spreadsheet (*.csv)"),
                     lambda target, p, c: exporting.export_csv(
                         services.db, target, progress=p, cancelled=c)),
-            "vcard": ("customers.vcf", tr("Contacts (*.vcf)"),
+            "vcard": ("customers.vcf", self.tr("Contacts (*.vcf)"),
                       lambda target, p, c: exporting.export_vcard(
                           services.db, target, progress=p, cancelled=c)),
-            "json": ("smallbiz-crm.json", tr("JSON (*.json)"),
+            "json": ("smallbiz-crm.json", self.tr("JSON (*.json)"),
                      lambda target, p, c: exporting.export_json(
                          services.db, target, services.clock, progress=p, cancelled=c)),
         }
         suggested, pattern, write = writers[kind]
-        target = path or self._save_path(tr("Export"), suggested, pattern)
+        target = path or self._save_path(self.tr("Export"), suggested, pattern)
         if target is None:
             return
         chosen = target
         self.tasks.run_with_progress(
-            self._window(), tr("Exporting…"), lambda p, c: write(chosen, p, c),
-            lambda _result: self._say(tr("Exported to {0}.").format(str(chosen))),
+            self.ctx.window, self.tr("Exporting…"), lambda p, c: write(chosen, p, c),
+            lambda _result: self._say(self.tr("Exported to {0}.").format(str(chosen))),
             self._failed)
 
     # -- printing ---------------------------------------------------------------------------
@@ -146,7 +190,7 @@ class FileActions:
     def print_checklist(self) -> None:
         from smallbiz_crm.ui.dialogs.pdf_preview import preview_checklist
 
-        preview_checklist(self._window(), self.services, self.tasks, log_file=self.log_file)
+        preview_checklist(self.ctx.window, self.services, self.tasks, log_file=self.log_file)
 
     def enter_checklist_results(self) -> None:
         from smallbiz_crm.services.printing import last_checklist
@@ -154,34 +198,16 @@ class FileActions:
 
         checklist = last_checklist(self.services.db, self.services.clock)
         if checklist is None:
-            QMessageBox.information(self._window(), tr("Enter checklist results"), tr(
+            QMessageBox.information(self.ctx.window, self.tr("Enter checklist results"), self.tr(
                 "Print a follow-up checklist first (File → Print follow-up checklist); its "
                 "numbers are what you type here."))
             return
-        dialog = ChecklistResultsDialog(self.services, checklist, self._window())
-        dialog.data_changed.connect(lambda: self._after_change())
+        dialog = ChecklistResultsDialog(self.services, checklist, self.ctx.window)
+        dialog.data_changed.connect(lambda: self.ctx.ops.announce(
+            Changes.of(Area.FOLLOW_UPS, Area.INTERACTIONS, Area.CUSTOMERS, customers=None)))
         dialog.exec()
         dialog.deleteLater()
 
-    # -- shop settings ----------------------------------------------------------------------
 
-    def _run(self, make: Callable[[], QDialog]) -> None:
-        dialog = make()
-        dialog.exec()
-        dialog.deleteLater()
-        self._after_change()
-
-    def calendar_settings(self) -> None:
-        from smallbiz_crm.ui.dialogs.calendar_dialog import CalendarDialog
-
-        self._run(lambda: CalendarDialog(self.services, self._window()))
-
-    def cadences(self) -> None:
-        from smallbiz_crm.ui.dialogs.cadences_dialog import CadencesDialog
-
-        self._run(lambda: CadencesDialog(self.services, self._window()))
-
-    def products(self) -> None:
-        from smallbiz_crm.ui.dialogs.products_dialog import ProductsDialog
-
-        self._run(lambda: ProductsDialog(self.services, self._window()))
+# An import (or its undo) may add, merge or remove any customer and their tags.
+_IMPORTED = Changes.of(Area.CUSTOMERS, Area.CUSTOMER_SET, Area.TAGS, customers=None)

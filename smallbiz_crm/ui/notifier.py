@@ -13,7 +13,7 @@ from smallbiz_crm import APP_NAME
 from smallbiz_crm.logs import log
 from smallbiz_crm.paths import resource
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.today import ALERT_LIMIT, Alert, TodayService, summary_words
+from smallbiz_crm.services.today import ALERT_LIMIT, Alert, summary_words
 from smallbiz_crm.ui.tasks import TaskRunner
 
 CHECK_MS = 60_000
@@ -89,7 +89,7 @@ class DueWatcher(QObject):
         self.services = services
         self.notifier = notifier
         self.tasks = tasks
-        self.today = TodayService(services.db, services.clock)
+        self.today = services.today
         now = services.clock()
         self.since = since if since is not None else datetime.combine(now.date(), time.min)
         self._seen: dict[tuple[str, int, datetime], datetime] = {}

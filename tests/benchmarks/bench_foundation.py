@@ -102,7 +102,7 @@ def main() -> None:
     args = ap.parse_args()
     from smallbiz_crm.services.demo import fill_demo
     from smallbiz_crm.services.registry import Services
-    from smallbiz_crm.store.engine import open_database
+    from smallbiz_crm.store.opening import open_database
 
     db_path = Path(args.db) if args.db else Path(tempfile.mkdtemp()) / "bench.db"
     if not db_path.exists():

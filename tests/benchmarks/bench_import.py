@@ -63,8 +63,9 @@ def timed(label: str, work: Callable[[], Any]) -> tuple[Any, float]:
 
 
 def service_import(csv_path: Path, folder: Path) -> Path:
-    from smallbiz_crm.services.importing import apply_import, plan_import, read_csv
-    from smallbiz_crm.store.engine import open_database
+    from smallbiz_crm.services.import_reading import read_csv
+    from smallbiz_crm.services.importing import apply_import, plan_import
+    from smallbiz_crm.store.opening import open_database
 
     db_path = folder / "service.db"
     db = open_database(db_path)
@@ -90,7 +91,7 @@ def wizard_import(csv_path: Path, folder: Path) -> None:
     from PySide6.QtWidgets import QApplication
 
     from smallbiz_crm.services.registry import Services
-    from smallbiz_crm.store.engine import open_database
+    from smallbiz_crm.store.opening import open_database
     from smallbiz_crm.ui.dialogs.import_wizard import ImportWizard
     from smallbiz_crm.ui.tasks import TaskRunner
 
@@ -142,7 +143,7 @@ def wizard_import(csv_path: Path, folder: Path) -> None:
 
 def exports(db_path: Path, folder: Path) -> None:
     from smallbiz_crm.services.exporting import export_csv, export_json, export_vcard
-    from smallbiz_crm.store.engine import open_database
+    from smallbiz_crm.store.opening import open_database
 
     db = open_database(db_path)
     try:

@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from smallbiz_crm.services.demo import fill_demo
 from smallbiz_crm.services.gestures import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.services.insights import TOP_CUSTOMERS, InsightsService, Period
-from smallbiz_crm.store.engine import Database, open_database
+from smallbiz_crm.store.engine import Database
+from smallbiz_crm.store.opening import open_database
 
 SHARED = Path("/tmp/bench100k.db")
 

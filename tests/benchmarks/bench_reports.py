@@ -26,7 +26,7 @@ from smallbiz_crm.services.printing import (
     write_checklist,
     write_summary,
 )
-from smallbiz_crm.store.engine import Database, open_database
+from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import (
     Concern,
     Customer,
@@ -38,6 +38,7 @@ from smallbiz_crm.store.models import (
     Persona,
     StageChange,
 )
+from smallbiz_crm.store.opening import open_database
 
 NOW = datetime(2026, 11, 20, 10, 0)
 TODAY = NOW.date()

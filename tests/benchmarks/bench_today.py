@@ -28,7 +28,7 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from smallbiz_crm.services.demo import fill_demo
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.today import TodayService
-from smallbiz_crm.store.engine import open_database
+from smallbiz_crm.store.opening import open_database
 
 DEFAULT_SOURCE = Path("/tmp/bench100k.db")
 

@@ -17,9 +17,10 @@ from alembic.script import ScriptDirectory
 import smallbiz_crm
 from smallbiz_crm.store import migrate
 from smallbiz_crm.store.backup import integrity_problems
-from smallbiz_crm.store.engine import make_engine, open_database
+from smallbiz_crm.store.engine import make_engine
 from smallbiz_crm.store.errors import SchemaTooNewError
 from smallbiz_crm.store.models import Base
+from smallbiz_crm.store.opening import open_database
 
 PROJECT_ROOT = Path(smallbiz_crm.__file__).resolve().parent.parent
 
@@ -149,7 +150,7 @@ def test_opening_an_up_to_date_database_does_not_import_alembic(db_path: Path) -
     code = (
         "import sys\n"
         "from pathlib import Path\n"
-        "from smallbiz_crm.store.engine import open_database\n"
+        "from smallbiz_crm.store.opening import open_database\n"
         f"db = open_database(Path({str(db_path)!r}))\n"
         "db.close()\n"
         "print('alembic' in sys.modules)\n"

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from smallbiz_crm.domain.printing import ChecklistData, ChecklistGroup, ChecklistItem
 from smallbiz_crm.domain.records.customers import CustomerDraft
+from smallbiz_crm.domain.settings import PAPER_SIZE, SHOP_NAME
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.reports.checklist import write_checklist as render_checklist
 from smallbiz_crm.reports.text import clean
@@ -28,7 +29,6 @@ from smallbiz_crm.services.printing import (
     write_checklist,
 )
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.settings import PAPER_SIZE, SHOP_NAME
 from smallbiz_crm.store.models import Concern, Customer, FollowUp, Interaction, JourneyStage
 
 logging.getLogger("pypdf").setLevel(logging.ERROR)

@@ -31,13 +31,13 @@ from smallbiz_crm.domain.records.customers import (
     InteractionDraft,
     PersonaRecord,
 )
+from smallbiz_crm.domain.settings import PAPER_SIZE, SHOP_NAME
 from smallbiz_crm.reports import fonts as report_fonts
 from smallbiz_crm.reports.summary import write_summary as render_summary
 from smallbiz_crm.reports.text import clean, markup, visual_order
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.printing import first_sentence, summary_data, write_summary
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.settings import PAPER_SIZE, SHOP_NAME
 from smallbiz_crm.store.models import Concern, Feedback, FollowUp, Gesture, Interaction, Product
 
 # Characters outside the BMP get ToUnicode entries pypdf cannot read: it says so per glyph.

@@ -21,7 +21,7 @@ from pytestqt.qtbot import QtBot
 from smallbiz_crm.app import build_main_window
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.store.engine import open_database
+from smallbiz_crm.store.opening import open_database
 from smallbiz_crm.ui.main_window import PAGE_CUSTOMERS, MainWindow
 
 
@@ -72,7 +72,7 @@ def test_create_find_by_phone_edit_with_bad_email(qtbot: QtBot, window: MainWind
         dialog.findChild(QPushButton, "saveButton").click()
 
     with_dialog("customerDialog", fill_new)
-    window.new_customer()
+    window.customer_actions.new_customer()
     assert window.customers_stack.currentWidget() is window.customers_page
     wait_for_list(qtbot, window, 1)
 
@@ -99,7 +99,7 @@ def test_create_find_by_phone_edit_with_bad_email(qtbot: QtBot, window: MainWind
         dialog.reject()
 
     with_dialog("customerDialog", fill_bad_email)
-    window.edit_customer(None)
+    window.customer_actions.edit_customer(None)
     assert "not an email address" in seen["email"]
     assert seen["name"] == "Maria Lopez"  # what was typed stays
     record = window.services.customers.get(window.customers_page.current_customer_id() or 0)
@@ -122,7 +122,7 @@ def test_logging_a_purchase_moves_the_stage(qtbot: QtBot, tmp_path: Path) -> Non
         dialog.findChild(QPushButton, "saveButton").click()
 
     with_dialog("interactionDialog", log_purchase)
-    win.log_interaction(cid)
+    win.customer_actions.log_interaction(cid)
     assert win.services.customers.get(cid).stage_name == "First purchase"
     qtbot.waitUntil(lambda: win.customers_page.model.row_record(0) is not None)
     assert win.customers_page.model.index(0, 2).data() == "First purchase"
@@ -145,7 +145,7 @@ def test_archive_then_undo_and_delete_then_undo(qtbot: QtBot, tmp_path: Path) ->
     wait_for_list(qtbot, win, 2)
     page = win.customers_page
     page.table.selectRow(page.model.row_of(ids[0]))
-    win.archive_selected(confirm=False)
+    win.customer_actions.archive_selected(confirm=False)
     assert page.model.rowCount() == 1
     assert win.services.customers.get(ids[0]).archived
     win.undo_stack.undo()
@@ -153,7 +153,7 @@ def test_archive_then_undo_and_delete_then_undo(qtbot: QtBot, tmp_path: Path) ->
     assert not win.services.customers.get(ids[0]).archived
 
     page.table.selectRow(page.model.row_of(ids[1]))
-    win.delete_selected(confirm=False)
+    win.customer_actions.delete_selected(confirm=False)
     assert page.model.rowCount() == 1
     win.undo_stack.undo()
     assert page.model.rowCount() == 2
@@ -185,7 +185,7 @@ def test_merge_two_duplicates_keeps_both_histories(qtbot: QtBot, tmp_path: Path)
         dialog.accept()
 
     with_dialog("duplicatesDialog", merge)
-    win.find_duplicates()
+    win.customer_actions.find_duplicates()
     assert win.customers_page.model.rowCount() == 1
     kept = win.customers_page.model.customer_id(0)
     assert kept == ids[0]

@@ -13,14 +13,22 @@ import pytest
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from smallbiz_crm.computer_settings import ComputerSettings
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.paths import resolve
 from smallbiz_crm.services.backups import BackupInfo, BackupKind, BackupService
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.startup_checks import check_database_at_start
+from smallbiz_crm.services.startup_check import check_database_at_start
 from smallbiz_crm.store.backup import integrity_problems
-from smallbiz_crm.store.engine import Database, open_database
+from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import Customer, ErasureNote
+from smallbiz_crm.store.opening import open_database
+from smallbiz_crm.ui.backup_duties import (
+    back_up_now,
+    damage_message_box,
+    offer_restore_after_damage,
+    run_daily_backup,
+)
 from smallbiz_crm.ui.dialogs.erase_dialog import EraseDialog, export_their_data
 from smallbiz_crm.ui.dialogs.restore_dialog import (
     COL_CUSTOMERS,
@@ -30,10 +38,6 @@ from smallbiz_crm.ui.dialogs.restore_dialog import (
     INFO_ROLE,
     BackupTableModel,
     RestoreDialog,
-    back_up_now,
-    damage_message_box,
-    offer_restore_after_damage,
-    run_daily_backup,
     size_text,
 )
 from smallbiz_crm.ui.tasks import TaskRunner
@@ -80,9 +84,16 @@ def shop(db: Database, clock: Clock) -> Services:
     return services
 
 
+def backups_of(shop: Services) -> BackupService:
+    """The shop's backups as the app builds them: this computer's settings beside the file."""
+    folder = shop.db.path.parent
+    return BackupService(shop.db.path, clock=shop.clock,
+                         computer=ComputerSettings(folder / "computer-settings.json"))
+
+
 @pytest.fixture
 def backups(shop: Services) -> BackupService:
-    return BackupService.for_services(shop)
+    return backups_of(shop)
 
 
 def cell(dialog: RestoreDialog, row: int, column: int) -> str:
@@ -122,7 +133,7 @@ def test_the_dialog_lists_backups_with_counts_and_damage(qtbot: QtBot, shop: Ser
     damaged = backups.backup_now()
     corrupt(damaged.path)
 
-    dialog = RestoreDialog(shop)
+    dialog = RestoreDialog(backups_of(shop))
     qtbot.addWidget(dialog)
 
     assert dialog.objectName() == "restoreDialog"
@@ -144,7 +155,7 @@ def test_restore_asks_then_hands_the_backup_to_the_window(
     taken = backups.daily_backup()
     assert taken is not None
     add(shop, "After the backup")
-    dialog = RestoreDialog(shop)
+    dialog = RestoreDialog(backups_of(shop))
     qtbot.addWidget(dialog)
     dialog.select_path(taken.path)
     shown = dialog.selected()
@@ -166,7 +177,7 @@ def test_restore_asks_then_hands_the_backup_to_the_window(
     assert dialog.result() == RestoreDialog.DialogCode.Accepted
     # What the window does next: close, restore, reopen; the counts are the ones shown.
     db.close()
-    safety = BackupService.for_services(shop).restore(taken.path)
+    safety = backups_of(shop).restore(taken.path)
     assert safety is not None and count(safety, "customer") == 61
     reopened = open_database(db.path)
     try:
@@ -179,7 +190,7 @@ def test_restore_asks_then_hands_the_backup_to_the_window(
 def test_restore_can_be_cancelled(qtbot: QtBot, shop: Services, backups: BackupService,
                                   monkeypatch: pytest.MonkeyPatch) -> None:
     backups.daily_backup()
-    dialog = RestoreDialog(shop)
+    dialog = RestoreDialog(backups_of(shop))
     qtbot.addWidget(dialog)
     monkeypatch.setattr(QMessageBox, "question",
                         lambda *_args: QMessageBox.StandardButton.Cancel)
@@ -191,7 +202,7 @@ def test_restore_can_be_cancelled(qtbot: QtBot, shop: Services, backups: BackupS
 
 
 def test_back_up_now_adds_a_checked_backup(qtbot: QtBot, shop: Services) -> None:
-    dialog = RestoreDialog(shop)
+    dialog = RestoreDialog(backups_of(shop))
     qtbot.addWidget(dialog)
     assert dialog.model.rowCount() == 0
     assert "no backups" in dialog.status_label.text()
@@ -213,7 +224,7 @@ def test_checks_run_in_the_background_with_a_runner(qtbot: QtBot, shop: Services
         backups.daily_backup()
         clock.now += timedelta(days=1)
     runner = TaskRunner()
-    dialog = RestoreDialog(shop, runner=runner)
+    dialog = RestoreDialog(backups_of(shop), runner=runner)
     qtbot.addWidget(dialog)
 
     qtbot.waitUntil(lambda: all(info.checked for info in dialog.model.backups()),
@@ -230,7 +241,7 @@ def test_checks_run_in_the_background_with_a_runner(qtbot: QtBot, shop: Services
 
 def test_choosing_the_backup_folder(qtbot: QtBot, shop: Services, tmp_path: Path,
                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    dialog = RestoreDialog(shop)
+    dialog = RestoreDialog(backups_of(shop))
     qtbot.addWidget(dialog)
     assert not dialog.standard_button.isEnabled()
 
@@ -255,7 +266,7 @@ def test_choosing_the_backup_folder(qtbot: QtBot, shop: Services, tmp_path: Path
     assert not dialog.folder_warning.isHidden()
     assert "not available" in dialog.folder_warning.text()
     dialog.standard_button.click()
-    assert BackupService.for_services(shop).chosen_folder() is None
+    assert backups_of(shop).chosen_folder() is None
     assert dialog.folder_warning.isHidden()
 
 
@@ -282,7 +293,7 @@ def test_offer_after_damage_restores_the_newest_good_backup(
     assert str(check.moved_aside_to) in box.text()
     monkeypatch.setattr(QMessageBox, "exec", lambda _self: QMessageBox.StandardButton.Yes)
 
-    assert offer_restore_after_damage(None, check, paths)
+    assert offer_restore_after_damage(None, check, BackupService(paths), paths.log_file)
 
     reopened = open_database(path)
     try:
@@ -300,9 +311,10 @@ def test_declining_the_offer_leaves_no_file(qtbot: QtBot, db: Database, shop: Se
     check = check_database_at_start(paths, clock)
     monkeypatch.setattr(QMessageBox, "exec", lambda _self: QMessageBox.StandardButton.No)
 
-    assert not offer_restore_after_damage(None, check, paths)
+    assert not offer_restore_after_damage(None, check, BackupService(paths), paths.log_file)
     assert not path.exists()
-    assert not offer_restore_after_damage(None, check_database_at_start(paths, clock), paths)
+    again = check_database_at_start(paths, clock)
+    assert not offer_restore_after_damage(None, again, BackupService(paths), paths.log_file)
 
 
 def test_no_backup_after_damage_only_informs(qtbot: QtBot, db: Database, shop: Services,
@@ -315,7 +327,7 @@ def test_no_backup_after_damage_only_informs(qtbot: QtBot, db: Database, shop: S
     box = damage_message_box(None, check)
     assert "No good backup was found" in box.text()
     monkeypatch.setattr(QMessageBox, "exec", lambda _self: QMessageBox.StandardButton.Ok)
-    assert not offer_restore_after_damage(None, check, paths)
+    assert not offer_restore_after_damage(None, check, BackupService(paths), paths.log_file)
 
 
 def test_daily_backup_in_the_background_tells_of_a_fallback(qtbot: QtBot, shop: Services,

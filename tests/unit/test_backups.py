@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from smallbiz_crm.computer_settings import ComputerSettings
 from smallbiz_crm.domain.records.customers import CustomerDraft
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.paths import resolve
@@ -24,7 +25,7 @@ from smallbiz_crm.services.backups import (
 )
 from smallbiz_crm.services.demo import fill_demo
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.startup_checks import check_database_at_start
+from smallbiz_crm.services.startup_check import check_database_at_start
 from smallbiz_crm.store.backup import (
     DatabaseInUseError,
     backup_to,
@@ -32,9 +33,10 @@ from smallbiz_crm.store.backup import (
     move_aside,
     read_counts,
 )
-from smallbiz_crm.store.engine import Database, open_database
+from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.errors import CorruptDatabaseError, NotADatabaseError, StoreError
 from smallbiz_crm.store.models import FollowUp
+from smallbiz_crm.store.opening import open_database
 
 START = datetime(2026, 11, 1, 9, 30)
 
@@ -82,9 +84,13 @@ def clock() -> Clock:
     return Clock()
 
 
+def this_computer(backups_dir: Path) -> ComputerSettings:
+    return ComputerSettings(backups_dir.parent / "computer-settings.json")
+
+
 @pytest.fixture
 def backups(db: Database, backups_dir: Path, clock: Clock) -> BackupService:
-    return BackupService(db.path, backups_dir, clock, settings=Services(db).settings)
+    return BackupService(db.path, backups_dir, clock, computer=this_computer(backups_dir))
 
 
 # -- the daily backup -----------------------------------------------------------------------
@@ -302,7 +308,7 @@ def test_restoring_a_backup_brings_back_exactly_the_counts_it_showed(
     db = open_database(db_path, backups_dir)
     fill_demo(db, customers=30, seed=3, today=date(2026, 11, 1))
     services = Services(db, clock=clock)
-    backups = BackupService(db_path, backups_dir, clock, settings=services.settings)
+    backups = BackupService(db_path, backups_dir, clock, computer=this_computer(backups_dir))
     taken = backups.backup_now()
     # Work after the backup: more customers and follow-ups.
     new_ids = add_customers(services, "Dee", "Eve")
@@ -384,7 +390,7 @@ def test_the_newest_good_backup_restores_after_damage_at_start(
     db = open_database(db_path, backups_dir)
     services = Services(db, clock=clock)
     add_customers(services, *(f"Customer {i}" for i in range(40)))
-    backups = BackupService(db_path, backups_dir, clock, settings=services.settings)
+    backups = BackupService(db_path, backups_dir, clock, computer=this_computer(backups_dir))
     good = backups.daily_backup()
     add_customers(services, "Late")
     clock.now += timedelta(days=1)
@@ -411,14 +417,14 @@ def test_the_newest_good_backup_restores_after_damage_at_start(
     assert integrity_problems(db_path) == []
 
 
-def test_the_other_folder_named_in_the_damaged_file_is_searched(
+def test_the_other_folder_chosen_on_this_computer_is_searched(
         db_path: Path, backups_dir: Path, clock: Clock, tmp_path: Path) -> None:
     db = open_database(db_path, backups_dir)
     services = Services(db, clock=clock)
     add_customers(services, *(f"Customer {i}" for i in range(40)))
     stick = tmp_path / "stick"
     stick.mkdir()
-    backups = BackupService(db_path, backups_dir, clock, settings=services.settings)
+    backups = BackupService(db_path, backups_dir, clock, computer=this_computer(backups_dir))
     backups.set_chosen_folder(stick)
     on_stick = backups.daily_backup()
     assert on_stick is not None and on_stick.path.parent == stick
@@ -432,7 +438,7 @@ def test_the_other_folder_named_in_the_damaged_file_is_searched(
     data[start:start + 4096] = b"\xff" * 4096
     db_path.write_bytes(bytes(data))
 
-    check = check_database_at_start(resolve(db=db_path), clock)
+    check = check_database_at_start(resolve(db=db_path), clock, this_computer(backups_dir))
 
     assert not check.ok
     assert check.newest_good_backup is not None

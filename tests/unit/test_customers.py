@@ -14,8 +14,9 @@ from smallbiz_crm.domain.search import phone_search_tokens
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.store.engine import Database, open_database
+from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import BusinessCalendarSettings, Customer, StageChange
+from smallbiz_crm.store.opening import open_database
 
 NOW = datetime(2026, 11, 20, 10, 0)
 

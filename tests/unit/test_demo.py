@@ -30,13 +30,14 @@ from smallbiz_crm.domain.kinds import (
 )
 from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery
 from smallbiz_crm.domain.search import phone_search_tokens
+from smallbiz_crm.domain.settings import SAMPLE_DATA, SHOP_NAME
 from smallbiz_crm.domain.validation import Collector, check_email, check_phone
 from smallbiz_crm.services import demo
 from smallbiz_crm.services.customers import CustomerService
 from smallbiz_crm.services.demo import DemoSummary, fill_demo
-from smallbiz_crm.services.settings import SAMPLE_DATA, SHOP_NAME, SettingsService
+from smallbiz_crm.services.settings import SettingsService
 from smallbiz_crm.store.backup import integrity_problems
-from smallbiz_crm.store.engine import Database, open_database
+from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import (
     Base,
     ClosureDay,
@@ -53,6 +54,7 @@ from smallbiz_crm.store.models import (
     StageChange,
     Tag,
 )
+from smallbiz_crm.store.opening import open_database
 
 TODAY = date(2026, 3, 4)  # a Wednesday
 START_OF_TODAY = datetime.combine(TODAY, time.min)

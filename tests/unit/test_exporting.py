@@ -24,11 +24,13 @@ from smallbiz_crm.services.exporting import (
     export_vcard,
     neutralise,
 )
-from smallbiz_crm.services.importing import import_csv, read_csv
+from smallbiz_crm.services.import_reading import read_csv
+from smallbiz_crm.services.importing import import_csv
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.vcard import read_vcard
-from smallbiz_crm.store.engine import Database, open_database
+from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import Base, Customer
+from smallbiz_crm.store.opening import open_database
 
 NOW = datetime(2026, 11, 20, 10, 0)
 

@@ -18,10 +18,14 @@ from smallbiz_crm.domain.kinds import StageChangeReason
 from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery, CustomerRecord
 from smallbiz_crm.domain.validation import Collector, ValidationError, check_email
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.importing import (
+from smallbiz_crm.services.import_reading import (
     ImportCancelled,
     ImportFileError,
     ImportRejected,
+    read_csv,
+)
+from smallbiz_crm.services.import_values import parse_birthday
+from smallbiz_crm.services.importing import (
     _EmailChecker,
     apply_import,
     default_choices,
@@ -29,9 +33,7 @@ from smallbiz_crm.services.importing import (
     import_counts,
     import_csv,
     last_undoable_import,
-    parse_birthday,
     plan_import,
-    read_csv,
     undo_import,
     undo_import_batch,
     with_choices,

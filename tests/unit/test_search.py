@@ -15,8 +15,9 @@ from sqlalchemy import update
 from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery
 from smallbiz_crm.domain.search import fts_query, phone_search_tokens
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.store.engine import Database, open_database
+from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import BusinessCalendarSettings
+from smallbiz_crm.store.opening import open_database
 
 # -- the query text -------------------------------------------------------------------------
 

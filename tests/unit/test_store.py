@@ -21,9 +21,10 @@ from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery
 from smallbiz_crm.paths import resolve
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.backup import backup_to, integrity_problems, restore_from
-from smallbiz_crm.store.engine import Database, open_database
+from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.errors import MissingDatabaseError, NotADatabaseError
 from smallbiz_crm.store.models import Customer
+from smallbiz_crm.store.opening import open_database
 
 PROJECT_ROOT = Path(smallbiz_crm.__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 20, 10, 0)
@@ -251,7 +252,7 @@ _WRITER = """
 import sys
 from datetime import datetime
 from pathlib import Path
-from smallbiz_crm.store.engine import open_database
+from smallbiz_crm.store.opening import open_database
 from smallbiz_crm.store.models import Customer
 
 db = open_database(Path(sys.argv[1]))

@@ -15,9 +15,8 @@ from smallbiz_crm.domain.content_lines import fold
 from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery, CustomerRecord
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.exporting import export_vcard
+from smallbiz_crm.services.import_reading import ImportFileError, ImportRejected
 from smallbiz_crm.services.importing import (
-    ImportFileError,
-    ImportRejected,
     apply_import,
     import_file,
     import_vcard,
@@ -33,8 +32,9 @@ from smallbiz_crm.services.vcard import (
     read_vcard,
     split_name,
 )
-from smallbiz_crm.store.engine import Database, open_database
+from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import Customer, Tag
+from smallbiz_crm.store.opening import open_database
 
 NOW = datetime(2026, 11, 20, 10, 0)
 SAMPLES = Path(__file__).resolve().parents[2] / "resources" / "samples"

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.kinds import CadenceTrigger, FollowUpKind
+from smallbiz_crm.domain.settings import AUTO_PURCHASE_CADENCE
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.cadences import (
     MAX_OFFSET_DAYS,
@@ -41,7 +42,6 @@ from smallbiz_crm.services.cadences import (
 )
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.settings import AUTO_PURCHASE_CADENCE
 from smallbiz_crm.ui.dialogs.follow_up_dialog import CustomerPicker, from_qdate, to_qdate
 from smallbiz_crm.ui.models.follow_up_table import (
     due_text,

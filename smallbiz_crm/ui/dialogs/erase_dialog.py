@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.backups import KEEP_AUTOMATIC
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.privacy import ErasureResult, HeldData, PrivacyService, names_match
+from smallbiz_crm.services.privacy import ErasureResult, HeldData, names_match
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.widgets.form import FieldErrors
@@ -77,7 +77,7 @@ class EraseDialog(QDialog):
         self.services = services
         self.runner = runner
         self.customer_id = customer_id
-        self.privacy = PrivacyService(services.db, services.clock)
+        self.privacy = services.privacy
         self.held = self.privacy.held(customer_id)
         self.result_: ErasureResult | None = None
         self._busy = False
@@ -222,7 +222,7 @@ def export_their_data(parent: QWidget | None, services: Services, customer_id: i
             return []
         folder = Path(chosen)
     try:
-        files = PrivacyService(services.db, services.clock).export_customer_data(customer_id,
+        files = services.privacy.export_customer_data(customer_id,
                                                                                  folder)
     except (ValidationError, NotFoundError, OSError) as exc:
         tell(_tr("Their data could not be saved: {0}").format(user_message(exc) or str(exc)),

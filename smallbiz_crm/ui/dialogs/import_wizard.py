@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
-from smallbiz_crm.services.importing import (
+from smallbiz_crm.services.import_reading import (
     MERGE,
     NEW,
     SKIP,
@@ -53,6 +53,8 @@ from smallbiz_crm.services.importing import (
     ImportResult,
     RawTable,
     UndoResult,
+)
+from smallbiz_crm.services.importing import (
     default_choices,
     import_counts,
     last_undoable_import,

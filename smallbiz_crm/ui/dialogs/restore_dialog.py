@@ -33,10 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.paths import AppPaths
 from smallbiz_crm.services.backups import BackupInfo, BackupKind, BackupService
-from smallbiz_crm.services.registry import Services
-from smallbiz_crm.startup_checks import StartupCheck
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.widgets.form import make_error_label
 from smallbiz_crm.ui.widgets.qt_helpers import named
@@ -204,13 +201,12 @@ class RestoreDialog(QDialog):
     restore_requested = Signal(object)  # the backup's Path
     backed_up = Signal(object)  # the BackupInfo of a "Back up now"
 
-    def __init__(self, source: Services | BackupService, parent: QWidget | None = None, *,
-                 paths: AppPaths | None = None, runner: TaskRunner | None = None) -> None:
+    def __init__(self, backups: BackupService, parent: QWidget | None = None, *,
+                 runner: TaskRunner | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("restoreDialog")
         self.setWindowTitle(self.tr("Restore a backup"))
-        self.backups = (source if isinstance(source, BackupService)
-                        else BackupService.for_services(source, paths))
+        self.backups = backups
         self.runner = runner
         self._stopped = False
         self._checking: Path | None = None
@@ -457,106 +453,3 @@ class RestoreDialog(QDialog):
         # Checks still running report to nobody once the dialog is closed.
         self._stopped = True
         super().done(result)
-
-
-# -- start-up and menu helpers ----------------------------------------------------------------
-
-
-def damage_message_box(parent: QWidget | None, check: StartupCheck) -> QMessageBox:
-    """The question shown after a damaged file was set aside: Yes restores the backup."""
-    box = QMessageBox(parent)
-    box.setObjectName("damageMessage")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_tr("Your data file is damaged"))
-    moved = str(check.moved_aside_to) if check.moved_aside_to else ""
-    backup = check.newest_good_backup
-    if backup is None:
-        box.setText(_tr("Your data file failed its safety check. It was set aside, unchanged, "
-                        "as:\n{0}\n\nNo good backup was found.").format(moved))
-        box.setInformativeText(_tr(
-            "The app starts with a new, empty file. Keep the damaged file: someone who "
-            "repairs SQLite files may be able to recover it."))
-        box.setStandardButtons(QMessageBox.StandardButton.Ok)
-        return box
-    box.setText(_tr("Your data file failed its safety check. It was set aside, unchanged, "
-                    "as:\n{0}\n\nRestore the backup from {1} ({2} customers)?").format(
-        moved, when_text(backup), count_or_unknown(backup.customers)))
-    box.setInformativeText(_tr(
-        "Work done after that backup is not in it. If you do not restore it now, the app "
-        "starts with a new, empty file; File → Restore… can bring a backup back later."))
-    box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-    box.setDefaultButton(QMessageBox.StandardButton.Yes)
-    yes = box.button(QMessageBox.StandardButton.Yes)
-    no = box.button(QMessageBox.StandardButton.No)
-    if yes is not None:
-        yes.setText(_tr("Restore"))
-    if no is not None:
-        no.setText(_tr("Start empty"))
-    return box
-
-
-def offer_restore_after_damage(parent: QWidget | None, check: StartupCheck,
-                               paths: AppPaths) -> bool:
-    """After check_database_at_start set a damaged file aside: offer its newest good backup
-    and restore it if the owner agrees. Call before the database is opened. True when a
-    backup was restored; False when the app should start with a new, empty file."""
-    if check.ok:
-        return False
-    box = damage_message_box(parent, check)
-    answer = box.exec()
-    backup = check.newest_good_backup
-    if backup is None or answer != QMessageBox.StandardButton.Yes:
-        return False
-    try:
-        BackupService(paths).restore(backup.path)
-    except Exception as exc:  # noqa: BLE001 - explained; the app goes on with an empty file
-        from smallbiz_crm.ui.errors import show_error
-
-        show_error(parent, exc, paths.log_file)
-        return False
-    return True
-
-
-def run_daily_backup(runner: TaskRunner, backups: BackupService, notify: Notify,
-                     on_error: Callable[[BaseException], None] | None = None) -> None:
-    """Take today's automatic backup in the background (a 100,000-customer file takes about
-    15 s, mostly its integrity check). `notify` gets a sentence only when the owner should
-    know: the backup went elsewhere than their chosen folder, or it failed."""
-
-    def done(info: BackupInfo | None) -> None:
-        if info is not None and info.fell_back_from is not None:
-            notify(fallback_text(info))
-
-    def failed(exc: BaseException) -> None:
-        if on_error is not None:
-            on_error(exc)
-        notify(_tr("Today's automatic backup failed: {0}").format(
-            user_message(exc) or f"{type(exc).__name__}: {exc}"))
-
-    runner.run(lambda _progress, _cancelled: backups.daily_backup(), done, failed)
-
-
-def back_up_now(backups: BackupService, notify: Notify, runner: TaskRunner | None = None,
-                on_error: Callable[[BaseException], None] | None = None) -> None:
-    """File → Back up now: a backup into the backup folder, then one sentence saying where."""
-
-    def done(info: BackupInfo) -> None:
-        notify(fallback_text(info) or _tr("Backed up to {0} ({1} customers).").format(
-            str(info.path), count_or_unknown(info.customers)))
-
-    def failed(exc: BaseException) -> None:
-        if on_error is not None:
-            on_error(exc)
-            return
-        notify(_tr("The backup failed: {0}").format(
-            user_message(exc) or f"{type(exc).__name__}: {exc}"))
-
-    if runner is not None:
-        runner.run(lambda _progress, _cancelled: backups.backup_now(), done, failed)
-        return
-    try:
-        info = backups.backup_now()
-    except Exception as exc:  # noqa: BLE001 - reported through notify/on_error
-        failed(exc)
-    else:
-        done(info)

@@ -562,8 +562,8 @@ class InsightsPage(QWidget):
 
     def write_report(self, path: str | Path) -> Path:
         """Write the owner's report for the figures shown to `path` (a PDF)."""
+        from smallbiz_crm.domain.settings import PAPER_SIZE, SHOP_NAME
         from smallbiz_crm.reports.owner_report import write_owner_report
-        from smallbiz_crm.services.settings import PAPER_SIZE, SHOP_NAME
 
         if self.insights is None:
             raise RuntimeError("The figures are not worked out yet.")
@@ -574,8 +574,8 @@ class InsightsPage(QWidget):
 
     def print_report(self) -> None:
         """Build the owner's report on a worker and show it, ready to print or save."""
+        from smallbiz_crm.domain.settings import PAPER_SIZE, SHOP_NAME
         from smallbiz_crm.reports.owner_report import period_label, write_owner_report
-        from smallbiz_crm.services.settings import PAPER_SIZE, SHOP_NAME
         from smallbiz_crm.ui.dialogs.pdf_preview import build_and_preview, temporary_pdf
 
         insights = self.insights

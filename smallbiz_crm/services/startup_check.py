@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from smallbiz_crm.computer_settings import ComputerSettings
+from smallbiz_crm.domain.settings import BACKUP_FOLDER
 from smallbiz_crm.paths import AppPaths
-from smallbiz_crm.services.backups import BACKUP_FOLDER, BackupInfo, newest_good_backup
+from smallbiz_crm.services.backups import BackupInfo, newest_good_backup
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.store.backup import (
     integrity_problems,
@@ -14,8 +16,8 @@ from smallbiz_crm.store.backup import (
     read_setting,
     rebuild_search_index,
 )
-from smallbiz_crm.store.engine import check_is_database
 from smallbiz_crm.store.errors import StoreError
+from smallbiz_crm.store.files import check_is_database
 
 SEARCH_INDEX_PROBLEM = "search index:"
 
@@ -32,7 +34,8 @@ class StartupCheck:
     problems: tuple[str, ...] = ()
 
 
-def check_database_at_start(paths: AppPaths, clock: Clock = system_clock) -> StartupCheck:
+def check_database_at_start(paths: AppPaths, clock: Clock = system_clock,
+                            computer: ComputerSettings | None = None) -> StartupCheck:
     """Run quick_check on the database before it is opened.
 
     A file that is not an SQLite database at all is left untouched and refused with
@@ -62,7 +65,9 @@ def check_database_at_start(paths: AppPaths, clock: Clock = system_clock) -> Sta
             return StartupCheck(ok=True, message="The customer search index was damaged; it "
                                                  "was rebuilt from your customers.")
     folders = [paths.backups_dir]
-    chosen = read_setting(path, BACKUP_FOLDER.name)
+    # This computer's choice; a file from before computer settings kept it inside itself.
+    chosen = computer.get(BACKUP_FOLDER) if computer is not None else None
+    chosen = chosen or read_setting(path, BACKUP_FOLDER.name)
     if isinstance(chosen, str) and chosen and Path(chosen).is_dir():
         folders.append(Path(chosen))
     moved = move_aside(path, clock())

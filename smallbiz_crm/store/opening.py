@@ -1,0 +1,30 @@
+"""Opening a database file: create it private, refuse what is not ours, migrate, then connect."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from smallbiz_crm.store.engine import Database, make_engine
+from smallbiz_crm.store.errors import MissingDatabaseError
+from smallbiz_crm.store.files import check_is_database, create_private_file
+from smallbiz_crm.store.migrate import ensure_current
+
+
+def open_database(path: Path, backups_dir: Path | None = None, create: bool = True) -> Database:
+    """Open (or create) the file, bringing its schema up to date; refuse anything unsafe."""
+    created = not path.exists()
+    if created:
+        if not create:
+            raise MissingDatabaseError(f"There is no database file at {path}.")
+        create_private_file(path)
+    check_is_database(path)
+    try:
+        ensure_current(path, backups_dir)
+    except BaseException:
+        if created:
+            # A file we just made and could not set up would later read as "schema none".
+            for leftover in (path, path.with_name(path.name + "-wal"),
+                             path.with_name(path.name + "-shm")):
+                leftover.unlink(missing_ok=True)
+        raise
+    return Database(path, make_engine(path))
