@@ -11,7 +11,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, QSize, QTimer, Signal
+from PySide6.QtCore import QObject, QSettings, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -70,9 +70,12 @@ def reopen_window(old: MainWindow, db_path: Path, paths: AppPaths, message: str)
         show_error(None, exc, paths.log_file)
         return
     window.setGeometry(old.geometry())
+    if window.shop is not None:
+        watch_damage(window, window.shop, paths)
     _open_windows.append(window)
     window.show()
     watch_due_dates(window)
+    start_duties(window, paths)
     window.statusBar().showMessage(message, 30_000)
 
 
@@ -166,7 +169,13 @@ def run_gui(paths: AppPaths) -> int:
             failed.append(_refuse(_start_message(exc), window))
             window.close()
             return
-        window.attach(shop)
+        watch_damage(window, shop, paths)
+        try:
+            window.attach(shop)
+        except Exception:
+            if not shop.services.db.damaged:
+                raise
+            return  # the damage watch sets the file aside and offers the backup
         connect_window(window, paths)
         watch_due_dates(window)
         start_duties(window, paths)
@@ -208,9 +217,6 @@ def start_duties(window: MainWindow, paths: AppPaths) -> None:
 
     shop = window.shop
     assert shop is not None
-    relay = _DamageRelay(window)
-    relay.damaged.connect(lambda: handle_damage(window, paths))
-    shop.services.db.damage_listeners.append(relay.damaged.emit)
 
     def notify(text: str) -> None:
         window.statusBar().showMessage(text, 60_000)
@@ -218,6 +224,16 @@ def start_duties(window: MainWindow, paths: AppPaths) -> None:
     window.duties = DutyRunner(shop, window.tasks, notify,
                                lambda _problems: handle_damage(window, paths), window)
     when_first_page_ready(window, window.duties.begin)
+
+
+def watch_damage(window: MainWindow, shop: Shop, paths: AppPaths) -> None:
+    """From the first query on: SQLite's "malformed" at any moment stops writes (the store
+    refuses them) and sets the file aside with the newest good backup offered."""
+    relay = _DamageRelay(window)
+    relay.damaged.connect(lambda: handle_damage(window, paths), Qt.ConnectionType.QueuedConnection)
+    shop.services.db.damage_listeners.append(relay.damaged.emit)
+    if shop.services.db.damaged:
+        relay.damaged.emit()
 
 
 class _DamageRelay(QObject):

@@ -103,6 +103,7 @@ class Database:
 
     def close(self) -> None:
         try:
-            self.checkpoint()
+            if not self.damaged:  # folding the WAL into a damaged file would spread it
+                self.checkpoint()
         finally:
             self.engine.dispose()

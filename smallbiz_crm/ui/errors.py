@@ -15,6 +15,13 @@ from smallbiz_crm.user_errors import user_message
 
 def show_error(parent: QWidget | None, exc: BaseException, log_file: Path) -> None:
     """Explain an error in a dialog; the caller (task runner, excepthook) has logged bugs."""
+    from smallbiz_crm.store.engine import is_damage
+
+    if is_damage(exc):
+        # A damaged file is explained once, by the offer of the newest good backup that the
+        # app makes as soon as SQLite reports it; one dialog per failed query would bury it.
+        log.warning("the database file reported damage: %s", exc)
+        return
     message = user_message(exc)
     if message is None:
         message = QApplication.translate(
