@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings, QSize, Qt, Signal
-from PySide6.QtGui import QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -19,8 +19,19 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm import APP_NAME, __version__
-from smallbiz_crm.domain.records.changes import Area, Changes
+from smallbiz_crm.domain.records.changes import Changes
 from smallbiz_crm.ui.changes import ChangeChannel, refresh_when
+from smallbiz_crm.ui.menus import build_menus
+from smallbiz_crm.ui.pages.areas import (
+    PAGE_AREAS,
+    PAGE_CUSTOMERS,
+    PAGE_FEEDBACK,
+    PAGE_FOLLOW_UPS,
+    PAGE_GESTURES,
+    PAGE_INSIGHTS,
+    PAGE_TODAY,
+    PAGE_WRITES,
+)
 from smallbiz_crm.ui.pages.placeholder import PlaceholderPage
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.text import count_text
@@ -29,28 +40,6 @@ if TYPE_CHECKING:
     from smallbiz_crm.assembly import Shop
     from smallbiz_crm.paths import AppPaths
     from smallbiz_crm.services.registry import Services
-
-PAGE_TODAY, PAGE_CUSTOMERS, PAGE_FOLLOW_UPS, PAGE_GESTURES, PAGE_FEEDBACK, PAGE_INSIGHTS = (
-    range(6))
-
-_PEOPLE = (Area.CUSTOMERS, Area.CUSTOMER_SET)
-# What each page shows, so that it refreshes when a change touches it (and only then).
-_PAGE_AREAS: dict[int, frozenset[Area]] = {
-    PAGE_TODAY: frozenset({*_PEOPLE, Area.INTERACTIONS, Area.FOLLOW_UPS, Area.CONCERNS,
-                           Area.CALENDAR}),
-    PAGE_FOLLOW_UPS: frozenset({*_PEOPLE, Area.FOLLOW_UPS, Area.CADENCES, Area.CALENDAR}),
-    PAGE_GESTURES: frozenset({*_PEOPLE, Area.GESTURES, Area.INTERACTIONS, Area.STAGES}),
-    PAGE_FEEDBACK: frozenset({*_PEOPLE, Area.FEEDBACK, Area.PRODUCTS, Area.FOLLOW_UPS}),
-    PAGE_INSIGHTS: frozenset(Area),
-}
-# What a page's own actions (mark done, answer, close the loop…) change.
-_PAGE_WRITES: dict[int, Changes] = {
-    PAGE_TODAY: Changes.of(Area.FOLLOW_UPS, Area.CONCERNS, Area.INTERACTIONS, customers=None),
-    PAGE_FOLLOW_UPS: Changes.of(Area.FOLLOW_UPS, Area.INTERACTIONS, customers=None),
-    PAGE_GESTURES: Changes.of(Area.GESTURES, customers=None),
-    PAGE_FEEDBACK: Changes.of(Area.FEEDBACK, Area.FOLLOW_UPS, customers=None),
-}
-
 
 class MainWindow(QMainWindow):
     """Built in two steps so the window is on screen at once: the frame and navigation first
@@ -153,14 +142,14 @@ class MainWindow(QMainWindow):
             self.pages.addWidget(page)
             if hasattr(page, "open_customer"):
                 page.open_customer.connect(self.customer_actions.open_customer)
-            if index in _PAGE_WRITES:
-                page.data_changed.connect(partial(self.channel.publish, _PAGE_WRITES[index]))
-            if index in _PAGE_AREAS:
-                refresh_when(self.channel, page, _PAGE_AREAS[index], page.refresh)
+            if index in PAGE_WRITES:
+                page.data_changed.connect(partial(self.channel.publish, PAGE_WRITES[index]))
+            if index in PAGE_AREAS:
+                refresh_when(self.channel, page, PAGE_AREAS[index], page.refresh)
         self.navigation.currentRowChanged.connect(self.pages.setCurrentIndex)
         self.navigation.setEnabled(True)
 
-        self._build_menus()
+        build_menus(self)
         self.customer_actions.show_page.connect(
             lambda: self.navigation.setCurrentRow(PAGE_CUSTOMERS))
         self.file_actions.database_replaced.connect(self.database_replaced)
@@ -197,34 +186,6 @@ class MainWindow(QMainWindow):
         if self.services.settings.get(SAMPLE_DATA):
             return self.tr("{0} — sample data ({1})").format(APP_NAME, name)
         return f"{APP_NAME} — {name}"
-
-    def _build_menus(self) -> None:
-        from smallbiz_crm.ui.pages.customer_actions import menu_action as add
-
-        bar = self.menuBar()
-        self.file_actions.fill_menu(bar.addMenu(self.tr("&File")))
-        edit_menu = bar.addMenu(self.tr("&Edit"))
-        undo = self.undo_stack.createUndoAction(self, self.tr("&Undo"))
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        undo.setObjectName("undoAction")
-        redo = self.undo_stack.createRedoAction(self, self.tr("&Redo"))
-        redo.setShortcut(QKeySequence.StandardKey.Redo)
-        edit_menu.addActions([undo, redo])
-        edit_menu.addSeparator()
-        add(self, edit_menu, self.tr("&Find customer"), self.focus_search,
-            QKeySequence.StandardKey.Find, "findAction")
-        edit_menu.addSeparator()
-        self.shop_actions.fill_menu(edit_menu)
-        view_menu = bar.addMenu(self.tr("&View"))
-        for row in range(self.navigation.count()):
-            add(self, view_menu, self.navigation.item(row).text(),
-                partial(self.navigation.setCurrentRow, row), f"Ctrl+{row + 1}")
-        view_menu.addSeparator()
-        add(self, view_menu, self.tr("&Refresh"), self.refresh,
-            QKeySequence.StandardKey.Refresh)
-        self.customer_actions.fill_menu(bar.addMenu(self.tr("&Customer")))
-        help_menu = bar.addMenu(self.tr("&Help"))
-        add(self, help_menu, self.tr("&About {0}").format(APP_NAME), self.show_about)
 
     def focus_search(self) -> None:
         self.navigation.setCurrentRow(PAGE_CUSTOMERS)

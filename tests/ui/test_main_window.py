@@ -22,7 +22,8 @@ from smallbiz_crm.app import build_main_window
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.opening import open_database
-from smallbiz_crm.ui.main_window import PAGE_CUSTOMERS, MainWindow
+from smallbiz_crm.ui.main_window import MainWindow
+from smallbiz_crm.ui.pages.areas import PAGE_CUSTOMERS
 
 
 @pytest.fixture
@@ -211,7 +212,7 @@ def test_opens_on_today_with_its_data_loaded(qtbot: QtBot, tmp_path: Path) -> No
     from datetime import date, timedelta
 
     from smallbiz_crm.services.follow_ups import FollowUpDraft
-    from smallbiz_crm.ui.main_window import PAGE_TODAY
+    from smallbiz_crm.ui.pages.areas import PAGE_TODAY
 
     db_path = tmp_path / "shop.db"
     (cid,) = add_customers(db_path, CustomerDraft(name="Ann Lee"))

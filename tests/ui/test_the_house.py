@@ -26,7 +26,7 @@ from smallbiz_crm.domain.records.customers import CustomerDraft
 from smallbiz_crm.paths import resolve
 from smallbiz_crm.services.backups import AUTO_PREFIX
 from smallbiz_crm.store.backup import integrity_problems
-from smallbiz_crm.ui.main_window import PAGE_TODAY
+from smallbiz_crm.ui.pages.areas import PAGE_TODAY
 
 NAMES = [f"Customer {n:03d}" for n in range(120)]
 
