@@ -28,6 +28,7 @@ from smallbiz_crm.domain.kinds import (
     InteractionKind,
     StageChangeReason,
 )
+from smallbiz_crm.domain.records.sample_data import DemoSummary
 from smallbiz_crm.domain.search import phone_search_tokens
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import (
@@ -65,27 +66,6 @@ IMPORT_DAYS_AGO = 700
 _DAY_OPENS = 9 * 60  # minutes after midnight
 _OPEN_MINUTES = 10 * 60
 _END_OF_DAY = time(23, 59, 59)
-
-
-@dataclass(frozen=True, slots=True)
-class DemoSummary:
-    """How many rows fill_demo added to each table (settings: keys written)."""
-
-    customers: int = 0
-    tags: int = 0
-    customer_tags: int = 0
-    stage_changes: int = 0
-    interactions: int = 0
-    gestures: int = 0
-    concerns: int = 0
-    follow_ups: int = 0
-    products: int = 0
-    feedback: int = 0
-    closure_days: int = 0
-    import_batches: int = 0
-    erasure_notes: int = 0
-    settings: int = 0
-    cancelled: bool = False
 
 
 # -- vocabularies ---------------------------------------------------------------------------
