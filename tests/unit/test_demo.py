@@ -29,12 +29,13 @@ from smallbiz_crm.domain.kinds import (
     StageChangeReason,
 )
 from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery
+from smallbiz_crm.domain.records.sample_data import DemoSummary
 from smallbiz_crm.domain.search import phone_search_tokens
 from smallbiz_crm.domain.settings import SAMPLE_DATA, SHOP_NAME
 from smallbiz_crm.domain.validation import Collector, check_email, check_phone
 from smallbiz_crm.services import demo
 from smallbiz_crm.services.customers import CustomerService
-from smallbiz_crm.services.demo import DemoSummary, fill_demo
+from smallbiz_crm.services.demo import fill_demo
 from smallbiz_crm.services.settings import SettingsService
 from smallbiz_crm.store.backup import integrity_problems
 from smallbiz_crm.store.engine import Database
