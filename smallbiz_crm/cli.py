@@ -126,7 +126,8 @@ def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_today(args: argparse.Namespace, paths: AppPaths) -> int:
-    from smallbiz_crm.services.today import TodayService, format_today
+    from smallbiz_crm.services.today import TodayService
+    from smallbiz_crm.services.today_text import format_today
 
     services = _open(paths)
     try:

@@ -17,7 +17,7 @@ from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraf
 from smallbiz_crm.services.concerns import ConcernDraft
 from smallbiz_crm.services.follow_ups import FollowUpDraft, FollowUpFilter, SnoozeChoice
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.today import CONCERN_WARNING
+from smallbiz_crm.services.today_alerts import CONCERN_WARNING
 from smallbiz_crm.ui.dialogs.pdf_preview import PdfPreviewDialog
 from smallbiz_crm.ui.notifier import DueWatcher, NullNotifier, make_notifier
 from smallbiz_crm.ui.pages.today import (

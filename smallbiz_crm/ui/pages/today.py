@@ -58,19 +58,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smallbiz_crm.domain.records.today import BirthdayRow
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.logs import log
 from smallbiz_crm.services.concerns import ConcernRow
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.follow_ups import FollowUpRow, FollowUpScope, SnoozeChoice
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.today import (
-    BIRTHDAY_DAYS,
-    LIST_LIMIT,
-    BirthdayRow,
-    TodayData,
-    TodayService,
-)
+from smallbiz_crm.services.today import BIRTHDAY_DAYS, LIST_LIMIT, TodayData, TodayService
 from smallbiz_crm.services.touch import LosingTouchRow
 from smallbiz_crm.ui.dialogs.interaction_dialog import InteractionDialog
 from smallbiz_crm.ui.errors import show_error
