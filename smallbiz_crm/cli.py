@@ -131,11 +131,11 @@ def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
 
 
 def cmd_today(args: argparse.Namespace, paths: AppPaths) -> int:
-    from smallbiz_crm.services.today import TodayService, format_today
+    from smallbiz_crm.services.today_text import format_today
 
     with _shop(paths) as shop:
         services = shop.services
-        data = TodayService(services.db, services.clock).sections()
+        data = services.today.sections()
     print(format_today(data), end="")
     return EXIT_OK
 

@@ -10,10 +10,11 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QSystemTrayIcon
 
 from smallbiz_crm import APP_NAME
+from smallbiz_crm.domain.records.today import Alert
 from smallbiz_crm.logs import log
 from smallbiz_crm.paths import resource
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.today import ALERT_LIMIT, Alert, summary_words
+from smallbiz_crm.services.today_alerts import ALERT_LIMIT, summary_words
 from smallbiz_crm.ui.tasks import TaskRunner
 
 CHECK_MS = 60_000

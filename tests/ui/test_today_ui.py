@@ -17,19 +17,13 @@ from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraf
 from smallbiz_crm.services.concerns import ConcernDraft
 from smallbiz_crm.services.follow_ups import FollowUpDraft, FollowUpFilter, SnoozeChoice
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.today import CONCERN_WARNING
+from smallbiz_crm.services.today_alerts import CONCERN_WARNING
 from smallbiz_crm.ui.dialogs.pdf_preview import PdfPreviewDialog
 from smallbiz_crm.ui.notifier import DueWatcher, NullNotifier, make_notifier
-from smallbiz_crm.ui.pages.today import (
-    ACTION_CALL,
-    ACTION_DONE,
-    ACTION_OPEN,
-    ITEM_ROLE,
-    RowActionsDelegate,
-    TodayItem,
-    TodayListModel,
-    TodayPage,
-)
+from smallbiz_crm.ui.pages.today import TodayPage
+from smallbiz_crm.ui.pages.today_board import ACTION_CALL, ACTION_DONE, ACTION_OPEN
+from smallbiz_crm.ui.pages.today_delegate import RowActionsDelegate
+from smallbiz_crm.ui.pages.today_model import ITEM_ROLE, TodayItem, TodayListModel
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.widgets.concerns_list import COL_TIME_LEFT, CUSTOMER_ID_ROLE, OVERDUE_ROLE
 

@@ -7,19 +7,14 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.today import Alert, AlertKind
 from smallbiz_crm.services.concerns import ConcernDraft, ConcernService
 from smallbiz_crm.services.follow_ups import FollowUpDraft, FollowUpService
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.today import (
-    CONCERN_WARNING,
-    Alert,
-    AlertKind,
-    TodayService,
-    birthday_window,
-    format_today,
-    summary_words,
-    time_left_words,
-)
+from smallbiz_crm.services.today import TodayService, birthday_window
+from smallbiz_crm.services.today_alerts import CONCERN_WARNING, summary_words
+from smallbiz_crm.services.today_text import format_today
+from smallbiz_crm.services.today_words import time_left_words
 from smallbiz_crm.services.touch import StayingInTouchService
 
 NOW = datetime(2026, 11, 20, 10, 0)  # the fixed clock of tests/conftest.py: a Friday
