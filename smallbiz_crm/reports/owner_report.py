@@ -32,8 +32,8 @@ from smallbiz_crm.reports import (
 )
 from smallbiz_crm.reports.text import one_line
 
-if TYPE_CHECKING:  # the records only; reports never run service code
-    from smallbiz_crm.services.insights import Insights, PeriodRange
+if TYPE_CHECKING:
+    from smallbiz_crm.domain.records.insights import Insights, PeriodRange
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _PERIODS = {"3m": "Last 3 months", "6m": "Last 6 months", "12m": "Last 12 months",

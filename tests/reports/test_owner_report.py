@@ -12,14 +12,9 @@ from datetime import date, datetime
 
 from pypdf import PdfReader
 
-from smallbiz_crm.reports.owner_report import (
-    month_label,
-    period_text,
-    share_text,
-    write_owner_report,
-)
-from smallbiz_crm.services.concerns import MonthShare
-from smallbiz_crm.services.insights import (
+from smallbiz_crm.domain.periods import Period
+from smallbiz_crm.domain.records.concerns import MonthShare
+from smallbiz_crm.domain.records.insights import (
     BestCustomer,
     BestCustomerFigures,
     ConcernFigures,
@@ -29,13 +24,18 @@ from smallbiz_crm.services.insights import (
     GrowthMonth,
     Insights,
     JourneyFigures,
-    Period,
     PeriodRange,
     SourceCount,
     SourceFigures,
     StageFigure,
     TouchFigures,
     TouchStage,
+)
+from smallbiz_crm.reports.owner_report import (
+    month_label,
+    period_text,
+    share_text,
+    write_owner_report,
 )
 
 SEP, OCT, NOV = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)

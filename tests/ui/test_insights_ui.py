@@ -17,8 +17,9 @@ from PySide6.QtWidgets import QApplication, QComboBox, QProgressBar, QPushButton
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.domain.money import format_cents
+from smallbiz_crm.domain.periods import Period
+from smallbiz_crm.domain.records.insights import BestCustomer
 from smallbiz_crm.services.demo import fill_demo
-from smallbiz_crm.services.insights import BestCustomer, Period
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.pdf_preview import PdfPreviewDialog
 from smallbiz_crm.ui.pages.insights import (

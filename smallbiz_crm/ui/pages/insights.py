@@ -37,13 +37,9 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.money import format_cents
-from smallbiz_crm.services.insights import (
-    DEFAULT_PERIOD,
-    BestCustomer,
-    Insights,
-    InsightsCancelled,
-    Period,
-)
+from smallbiz_crm.domain.periods import DEFAULT_PERIOD, Period
+from smallbiz_crm.domain.records.insights import BestCustomer, Insights
+from smallbiz_crm.services.insights import InsightsCancelled
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.tasks import Task, TaskRunner
 from smallbiz_crm.ui.widgets.charts import (
