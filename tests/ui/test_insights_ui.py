@@ -22,6 +22,7 @@ from smallbiz_crm.domain.records.insights import BestCustomer
 from smallbiz_crm.services.demo import fill_demo
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.pdf_preview import PdfPreviewDialog
+from smallbiz_crm.ui.models.figures_table import FiguresModel
 from smallbiz_crm.ui.pages.insights import (
     CHART_NAMES,
     COL_NAME,
@@ -32,7 +33,7 @@ from smallbiz_crm.ui.pages.insights import (
     month_names,
 )
 from smallbiz_crm.ui.tasks import TaskRunner
-from smallbiz_crm.ui.widgets.charts import FiguresModel, nice_step, point_count
+from smallbiz_crm.ui.widgets.charts import nice_step, point_count
 
 TODAY = date(2026, 11, 20)  # conftest's clock
 T = TypeVar("T", bound=QObject)

@@ -41,16 +41,10 @@ from smallbiz_crm.domain.periods import DEFAULT_PERIOD, Period
 from smallbiz_crm.domain.records.insights import BestCustomer, Insights
 from smallbiz_crm.services.insights import InsightsCancelled
 from smallbiz_crm.services.registry import Services
+from smallbiz_crm.ui.models.figures_table import FiguresModel
 from smallbiz_crm.ui.tasks import Task, TaskRunner
-from smallbiz_crm.ui.widgets.charts import (
-    ChartCard,
-    FiguresModel,
-    add_line,
-    bar_chart,
-    numbers_table,
-    pie_chart,
-    slice_colors,
-)
+from smallbiz_crm.ui.widgets.chart_card import ChartCard, numbers_table
+from smallbiz_crm.ui.widgets.charts import add_line, bar_chart, pie_chart, slice_colors
 
 Index = QModelIndex | QPersistentModelIndex
 
