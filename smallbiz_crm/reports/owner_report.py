@@ -1,11 +1,4 @@
-"""The owner's report: the Insights page's charts and numbers on paper, to show a partner.
-
-The charts are drawn with ReportLab's own graphics (reportlab.graphics.charts), not as
-pictures of the Qt charts: they are vector drawings, sharp at any zoom and on any printer;
-reports/ stays free of Qt (the architecture keeps Qt above services, and a command can print
-this without a window); and each chart is drawn from the very records whose numbers the
-tables beside it print, so picture and numbers cannot disagree.
-"""
+"""The owner's report: the Insights page's charts and numbers on paper, to show a partner."""
 
 from __future__ import annotations
 
@@ -30,6 +23,12 @@ from smallbiz_crm.reports.text import one_line
 
 if TYPE_CHECKING:
     from smallbiz_crm.domain.records.insights import Insights, PeriodRange
+
+# The charts are drawn with ReportLab's own graphics (reportlab.graphics.charts), not as
+# pictures of the Qt charts: they are vector drawings, sharp at any zoom and on any printer;
+# reports/ stays free of Qt (the architecture keeps Qt above services, and a command can print
+# this without a window); and each chart is drawn from the very records whose numbers the
+# tables beside it print, so picture and numbers cannot disagree.
 
 _PERIODS = {"3m": "Last 3 months", "6m": "Last 6 months", "12m": "Last 12 months",
             "all": "All time"}

@@ -1,5 +1,4 @@
-"""What the owner's report is drawn with: ReportLab bar charts in greys that any printer
-tells apart, section headings and numbers tables, and the labels they print."""
+"""The owner's report's drawing kit: bar charts in printable greys, tables, headings, labels."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""The owner's report's sections: each a heading, a line of what it means, a chart and the
-numbers behind it."""
+"""The owner's report's sections: a heading, what it means, a chart and the numbers behind it."""
 
 from __future__ import annotations
 

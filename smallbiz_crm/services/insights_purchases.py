@@ -1,13 +1,4 @@
-"""The period's purchases, read once into a temporary table, and the revenue per month.
-
-Revenue, the best customers and what followed gestures all read the shop's purchases: a third
-of a million rows in a year at 100,000 customers. They are read once, by one scan of the
-interaction table, into a narrow temporary table of this connection, and every figure is
-aggregated from that. Fetching a year of purchases through the (kind, occurred_at) index
-instead costs four times the scan (a random lookup per row for the amount). The temporary
-tables live in the read transaction: they vanish when it ends, and the shop's file is never
-written.
-"""
+"""The period's purchases, read once into a temporary table, and the revenue per month."""
 
 from __future__ import annotations
 
@@ -17,6 +8,13 @@ from sqlalchemy.orm import Session
 from smallbiz_crm.domain.records.insights import PeriodRange
 from smallbiz_crm.services.insights_sql import bounds
 
+# Revenue, the best customers and what followed gestures all read the shop's purchases: a third
+# of a million rows in a year at 100,000 customers. They are read once, by one scan of the
+# interaction table, into a narrow temporary table of this connection, and every figure is
+# aggregated from that. Fetching a year of purchases through the (kind, occurred_at) index
+# instead costs four times the scan (a random lookup per row for the amount). The temporary
+# tables live in the read transaction: they vanish when it ends, and the shop's file is never
+# written.
 PURCHASES = "insights_purchase"  # the temporary table: customer_id, day, amount
 
 

@@ -1,5 +1,4 @@
-"""Customers per journey stage today, their moves up and down in the period, and who is
-losing touch: the journey and staying-in-touch figures."""
+"""Customers per journey stage, their moves up and down, and who is losing touch."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""Insights records: a period's figures — journey, concerns, best customers, gestures, staying in
-touch, growth and where new customers came from."""
+"""Insights records: a period's figures, from the journey to where new customers came from."""
 
 from __future__ import annotations
 

@@ -1,5 +1,4 @@
-"""A chart card for the Insights page: a title, a line of key numbers, the chart and its numbers
-beside it, savable as a PNG."""
+"""An Insights chart card: title, key numbers, the chart with its numbers beside it, a PNG."""
 
 from __future__ import annotations
 
