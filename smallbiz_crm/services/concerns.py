@@ -9,6 +9,7 @@ from sqlalchemy import ColumnElement, Integer, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from smallbiz_crm.domain.kinds import Channel, ConcernKind
+from smallbiz_crm.domain.records.concerns import MonthShare
 from smallbiz_crm.domain.validation import Collector, ValidationError, check_long_text, check_when
 from smallbiz_crm.services.calendar_settings import load_calendar, recompute_open_deadlines
 from smallbiz_crm.services.clock import Clock, system_clock
@@ -75,27 +76,6 @@ class ConcernRow:
     # Deadline minus now: negative once overdue.
     time_left: timedelta
     overdue: bool
-
-
-@dataclass(frozen=True, slots=True)
-class MonthShare:
-    """How the concerns received in one month were answered; see answered_in_time_by_month."""
-
-    month: date  # the first day of the month
-    answered_in_time: int
-    answered_late: int
-    still_open_overdue: int
-    total: int
-    share: float | None  # answered_in_time / decided, None when nothing is decided yet
-
-    @property
-    def decided(self) -> int:
-        return self.answered_in_time + self.answered_late + self.still_open_overdue
-
-    @property
-    def pending(self) -> int:
-        """Still waiting, and their deadline has not passed yet."""
-        return self.total - self.decided
 
 
 def concern_record(row: Concern) -> ConcernRecord:

@@ -25,9 +25,15 @@ from pathlib import Path
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
+from smallbiz_crm.domain.periods import Period
 from smallbiz_crm.services.demo import fill_demo
 from smallbiz_crm.services.gestures import DEFAULT_WINDOW_DAYS
-from smallbiz_crm.services.insights import TOP_CUSTOMERS, InsightsService, Period
+from smallbiz_crm.services.insights import TOP_CUSTOMERS, InsightsService
+from smallbiz_crm.services.insights_best_customers import best_in
+from smallbiz_crm.services.insights_gestures import gestures_in
+from smallbiz_crm.services.insights_growth import customers_added
+from smallbiz_crm.services.insights_purchases import load_purchases, revenue_in
+from smallbiz_crm.services.insights_stages import losing_touch, stage_counts, stage_moves
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.opening import open_database
 
@@ -85,16 +91,16 @@ def breakdown(service: InsightsService, period: Period) -> str:
         call()
         timings.append((name, time.perf_counter() - started))
 
-    timed("stage counts", service._stage_counts)
-    timed("moves", lambda: service._moves(rng))
-    timed("losing touch", lambda: service._losing_touch(rng.today))
+    timed("stage counts", lambda: stage_counts(service.db))
+    timed("moves", lambda: stage_moves(service.db, rng))
+    timed("losing touch", lambda: losing_touch(service.db, rng.today))
     timed("concerns", lambda: service.concerns(rng))
-    timed("new customers", lambda: service._added(rng))
+    timed("new customers", lambda: customers_added(service.db, rng))
     with service.db.read() as session:
-        timed("read purchases", lambda: service._load_purchases(session, rng))
-        timed("revenue", lambda: service._revenue_in(session, rng))
-        timed("best customers", lambda: service._best_in(session, rng, TOP_CUSTOMERS))
-        timed("gestures", lambda: service._gestures_in(session, rng, DEFAULT_WINDOW_DAYS))
+        timed("read purchases", lambda: load_purchases(session, rng))
+        timed("revenue", lambda: revenue_in(session, rng))
+        timed("best customers", lambda: best_in(session, rng, TOP_CUSTOMERS))
+        timed("gestures", lambda: gestures_in(session, rng, DEFAULT_WINDOW_DAYS))
     return ", ".join(f"{name} {seconds * 1000:.0f}" for name, seconds in timings)
 
 

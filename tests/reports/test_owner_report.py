@@ -12,14 +12,9 @@ from datetime import date, datetime
 
 from pypdf import PdfReader
 
-from smallbiz_crm.reports.owner_report import (
-    month_label,
-    period_text,
-    share_text,
-    write_owner_report,
-)
-from smallbiz_crm.services.concerns import MonthShare
-from smallbiz_crm.services.insights import (
+from smallbiz_crm.domain.periods import Period
+from smallbiz_crm.domain.records.concerns import MonthShare
+from smallbiz_crm.domain.records.insights import (
     BestCustomer,
     BestCustomerFigures,
     ConcernFigures,
@@ -29,7 +24,6 @@ from smallbiz_crm.services.insights import (
     GrowthMonth,
     Insights,
     JourneyFigures,
-    Period,
     PeriodRange,
     SourceCount,
     SourceFigures,
@@ -37,6 +31,8 @@ from smallbiz_crm.services.insights import (
     TouchFigures,
     TouchStage,
 )
+from smallbiz_crm.reports.owner_report import period_text, write_owner_report
+from smallbiz_crm.reports.owner_report_charts import month_label, share_text
 
 SEP, OCT, NOV = date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)
 RANGE = PeriodRange(period=Period.LAST_3_MONTHS, start=SEP, end=date(2026, 12, 1),

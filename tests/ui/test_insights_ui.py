@@ -17,21 +17,22 @@ from PySide6.QtWidgets import QApplication, QComboBox, QProgressBar, QPushButton
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.domain.money import format_cents
+from smallbiz_crm.domain.periods import Period
+from smallbiz_crm.domain.records.insights import BestCustomer
 from smallbiz_crm.services.demo import fill_demo
-from smallbiz_crm.services.insights import BestCustomer, Period
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.pdf_preview import PdfPreviewDialog
-from smallbiz_crm.ui.pages.insights import (
-    CHART_NAMES,
+from smallbiz_crm.ui.models.figures_table import FiguresModel
+from smallbiz_crm.ui.pages.insights import CHART_NAMES, InsightsPage
+from smallbiz_crm.ui.pages.insights_best_customers import (
     COL_NAME,
     COL_SCORE,
     CUSTOMER_ID_ROLE,
     BestCustomersModel,
-    InsightsPage,
-    month_names,
 )
+from smallbiz_crm.ui.pages.insights_cards import month_names
 from smallbiz_crm.ui.tasks import TaskRunner
-from smallbiz_crm.ui.widgets.charts import FiguresModel, nice_step, point_count
+from smallbiz_crm.ui.widgets.charts import nice_step, point_count
 
 TODAY = date(2026, 11, 20)  # conftest's clock
 T = TypeVar("T", bound=QObject)
