@@ -43,9 +43,9 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.labels import stage_reason_label
+from smallbiz_crm.domain.records.timeline import ProfileData
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.timeline import ProfileData
 from smallbiz_crm.ui.models.timeline_table import (
     COL_DETAIL,
     COL_TITLE,
