@@ -7,7 +7,6 @@ icon per interaction kind; `entry.kind.partition(":")[0]` gives the source), "ge
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from sqlalchemy import func, select
@@ -26,13 +25,8 @@ from smallbiz_crm.domain.labels import (
     stage_reason_label,
 )
 from smallbiz_crm.domain.money import format_cents
-from smallbiz_crm.domain.records.customers import (
-    CustomerRecord,
-    PersonaRecord,
-    StageChangeRecord,
-    StageRecord,
-    TimelineEntry,
-)
+from smallbiz_crm.domain.records.customers import StageChangeRecord, TimelineEntry
+from smallbiz_crm.domain.records.timeline import CustomerLink, ProfileData
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.customers import customer_record, load_customer
 from smallbiz_crm.services.journey import stage_record
@@ -61,6 +55,7 @@ SEPARATOR = " · "
 # the move reads as what followed, so it sorts above (newer than) the purchase.
 _RANK = {INTERACTION: 0, GESTURE: 1, CONCERN: 2, FEEDBACK: 3, FOLLOW_UP: 4, STAGE: 5}
 
+
 def _day(value: date | datetime) -> str:
     return (value.date() if isinstance(value, datetime) else value).isoformat()
 
@@ -73,29 +68,9 @@ def _join(*parts: str) -> str:
     return SEPARATOR.join(part for part in parts if part)
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerLink:
-    """Enough of another customer to name them and open their profile."""
-
-    id: int
-    name: str
-
-
-@dataclass(frozen=True, slots=True)
-class ProfileData:
-    """Everything the profile panel shows about one customer."""
-
-    customer: CustomerRecord
-    persona: PersonaRecord | None
-    stage: StageRecord
-    history: tuple[StageChangeRecord, ...]  # newest first
-    referrals: tuple[CustomerLink, ...]  # customers this one referred, by name
-    gesture_count: int
-    gesture_total_cents: int
-    timeline: tuple[TimelineEntry, ...]  # newest first
-
-
 class TimelineService:
+    """Reads a customer's timeline, and the one snapshot their profile shows."""
+
     def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self.db = db
         self.clock = clock

@@ -7,9 +7,10 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft, TimelineEntry
+from smallbiz_crm.domain.records.timeline import CustomerLink
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.timeline import CustomerLink, TimelineService
+from smallbiz_crm.services.timeline import TimelineService
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import Concern, Feedback, FollowUp, Gesture, Interaction, Product
 
