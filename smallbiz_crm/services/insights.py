@@ -20,8 +20,8 @@ from smallbiz_crm.domain.kinds import StageChangeReason
 from smallbiz_crm.domain.records.customers import StageRecord
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.concerns import ConcernService, MonthShare
-from smallbiz_crm.services.gestures import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.services.journey import stage_record
+from smallbiz_crm.services.what_followed import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import JourneyStage
 

@@ -26,8 +26,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from smallbiz_crm.services.demo import fill_demo
-from smallbiz_crm.services.gestures import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.services.insights import TOP_CUSTOMERS, InsightsService, Period
+from smallbiz_crm.services.what_followed import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.store.engine import Database, open_database
 
 SHARED = Path("/tmp/bench100k.db")

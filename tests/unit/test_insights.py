@@ -18,8 +18,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from smallbiz_crm.domain.records.gestures import GestureFilter
 from smallbiz_crm.services.concerns import ConcernService
-from smallbiz_crm.services.gestures import GestureFilter, GestureService
+from smallbiz_crm.services.gestures import GestureService
 from smallbiz_crm.services.insights import (
     BestCustomer,
     InsightsCancelled,
