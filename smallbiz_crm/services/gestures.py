@@ -3,20 +3,26 @@
 from __future__ import annotations
 
 import builtins
-import json
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
 
 from sqlalchemy import Date, select, text
 from sqlalchemy.orm import Session
 
-from smallbiz_crm.domain.journey import is_move_up
-from smallbiz_crm.domain.kinds import GestureKind, StageChangeReason
-from smallbiz_crm.domain.money import format_cents
-from smallbiz_crm.domain.search import fts_query
+from smallbiz_crm.domain.kinds import GestureKind
+from smallbiz_crm.domain.records.gestures import (
+    Followed,
+    GestureDraft,
+    GestureFilter,
+    GestureRecord,
+    GestureRow,
+    GestureTotals,
+    KindSpend,
+    KindSummary,
+    MonthSpend,
+    kind_sort_key,
+)
 from smallbiz_crm.domain.validation import (
     Collector,
     ValidationError,
@@ -28,179 +34,17 @@ from smallbiz_crm.domain.validation import (
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.customer_clock import refresh_last_contact, touch
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
-from smallbiz_crm.services.journey import stage_record
+from smallbiz_crm.services.gesture_search import WITH_CUSTOMER, filter_sql
+from smallbiz_crm.services.what_followed import (
+    DEFAULT_WINDOW_DAYS,
+    followed_each,
+    followed_per_kind,
+)
 from smallbiz_crm.store.engine import Database
-from smallbiz_crm.store.models import Customer, Gesture, JourneyStage
+from smallbiz_crm.store.models import Customer, Gesture
 
-DEFAULT_WINDOW_DAYS = 90
-MAX_WINDOW_DAYS = 3660
 MAX_OCCASION_LENGTH = 200
 DEFAULT_LIST_LIMIT = 2000
-
-# Only moves the customer made count as "moved up": creating, importing or merging a record and
-# removing a stage also write stage_change rows, but nobody moved because of a gesture there.
-_MOVES_THAT_COUNT = (StageChangeReason.MANUAL.value, StageChangeReason.PURCHASE.value)
-
-_KIND_PLURALS = {
-    GestureKind.FREEBIE: "Freebies",
-    GestureKind.INVITATION: "Invitations",
-    GestureKind.GIFT: "Gifts",
-    GestureKind.THANK_YOU: "Thank-you notes",
-    GestureKind.KINDNESS: "Acts of kindness",
-    GestureKind.UPGRADE: "Upgrades",
-}
-_KIND_ORDER = {kind.value: position for position, kind in enumerate(GestureKind)}
-
-
-def kind_plural(kind: str) -> str:
-    """'invitation' → 'Invitations'; an unknown code reads as itself, tidied."""
-    try:
-        return _KIND_PLURALS[GestureKind(kind)]
-    except ValueError:
-        return kind.replace("_", " ").capitalize()
-
-
-def _plural(count: int, one: str, many: str) -> str:
-    return f"{count:,} {one if count == 1 else many}"
-
-
-# -- records ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class GestureDraft:
-    """What the owner typed: one gesture, for one customer or for several at once."""
-
-    customer_ids: tuple[int, ...]
-    kind: str
-    given_on: date | None
-    description: str
-    cost_cents: int | None = 0
-    occasion: str = ""
-    outcome: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class GestureRecord:
-    id: int
-    customer_id: int
-    kind: str
-    given_on: date
-    description: str
-    cost_cents: int
-    occasion: str
-    outcome: str
-    batch_key: str | None
-    created_at: datetime
-    version: int
-
-
-@dataclass(frozen=True, slots=True)
-class GestureRow:
-    """One line of the gesture list: the gesture and whose it is."""
-
-    id: int
-    customer_id: int
-    customer_name: str
-    kind: str
-    given_on: date
-    description: str
-    cost_cents: int
-    occasion: str
-    outcome: str
-    batch_key: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class GestureFilter:
-    """Which gestures to list or total. Stage is the customer's current stage; `text` searches
-    the customers (name, company, email, phone, notes) like the customer list does."""
-
-    kind: str | None = None
-    date_from: date | None = None
-    date_to: date | None = None  # inclusive
-    customer_id: int | None = None
-    stage_id: int | None = None
-    text: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class MonthSpend:
-    month: date  # the first day of the month
-    given: int
-    cost_cents: int
-
-
-@dataclass(frozen=True, slots=True)
-class KindSpend:
-    kind: str
-    given: int
-    cost_cents: int
-
-
-@dataclass(frozen=True, slots=True)
-class GestureTotals:
-    given: int
-    cost_cents: int
-    by_month: tuple[MonthSpend, ...]  # oldest first, only months with gestures
-    by_kind: tuple[KindSpend, ...]  # in GestureKind order, only kinds given
-
-
-@dataclass(frozen=True, slots=True)
-class Followed:
-    """What followed one gesture within the window (see GestureService.what_followed)."""
-
-    purchases: int = 0
-    purchase_cents: int = 0
-    referrals: int = 0
-    moved_up: int = 0
-
-    @property
-    def is_empty(self) -> bool:
-        return not (self.purchases or self.referrals or self.moved_up)
-
-    def summary(self) -> str:
-        """'2 purchases · 150.00 · 1 referral · moved up'; '' when nothing followed."""
-        parts = []
-        if self.purchases:
-            parts.append(_plural(self.purchases, "purchase", "purchases"))
-            parts.append(format_cents(self.purchase_cents))
-        if self.referrals:
-            parts.append(_plural(self.referrals, "referral", "referrals"))
-        if self.moved_up:
-            parts.append("moved up" if self.moved_up == 1
-                         else f"moved up {self.moved_up:,} stages")
-        return " · ".join(parts)
-
-
-@dataclass(frozen=True, slots=True)
-class KindSummary:
-    """One gesture kind over a filter: what was given, what it cost and what followed."""
-
-    kind: str
-    given: int
-    cost_cents: int
-    purchases: int
-    purchase_cents: int
-    referrals: int
-    moved_up: int
-
-    def describe(self) -> str:
-        """'Invitations: 14 given, cost 420.00, followed by 9 purchases worth 3,150.00 and
-        3 referrals'."""
-        head = (f"{kind_plural(self.kind)}: {self.given:,} given, "
-                f"cost {format_cents(self.cost_cents)}")
-        parts = []
-        if self.purchases:
-            parts.append(f"{_plural(self.purchases, 'purchase', 'purchases')} worth "
-                         f"{format_cents(self.purchase_cents)}")
-        if self.referrals:
-            parts.append(_plural(self.referrals, "referral", "referrals"))
-        if self.moved_up:
-            parts.append(_plural(self.moved_up, "move up", "moves up") + " the journey")
-        if not parts:
-            return f"{head}, nothing followed yet"
-        followed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
-        return f"{head}, followed by {followed}"
 
 
 def gesture_record(row: Gesture) -> GestureRecord:
@@ -208,101 +52,6 @@ def gesture_record(row: Gesture) -> GestureRecord:
                          given_on=row.given_on, description=row.description,
                          cost_cents=row.cost_cents, occasion=row.occasion, outcome=row.outcome,
                          batch_key=row.batch_key, created_at=row.created_at, version=row.version)
-
-
-# -- SQL pieces -------------------------------------------------------------------------------
-
-_WITH_CUSTOMER = "gesture g JOIN customer c ON c.id = g.customer_id"
-
-
-def _filter_sql(flt: GestureFilter) -> tuple[str, str, dict[str, Any]] | None:
-    """FROM and WHERE clauses for the filter (gesture g, and customer c only when the filter
-    needs it: 300,000 lookups cost a second); None when nothing can match."""
-    where = ["1 = 1"]
-    params: dict[str, Any] = {}
-    if flt.kind:
-        where.append("g.kind = :kind")
-        params["kind"] = flt.kind
-    # Dates as ISO text, the form SQLAlchemy stores them in (and no sqlite3 date adapter).
-    if flt.date_from is not None:
-        where.append("g.given_on >= :date_from")
-        params["date_from"] = flt.date_from.isoformat()
-    if flt.date_to is not None:
-        where.append("g.given_on <= :date_to")
-        params["date_to"] = flt.date_to.isoformat()
-    if flt.customer_id is not None:
-        where.append("g.customer_id = :customer_id")
-        params["customer_id"] = flt.customer_id
-    if flt.stage_id is not None:
-        where.append("c.stage_id = :stage_id")
-        params["stage_id"] = flt.stage_id
-    if flt.text.strip():
-        match = fts_query(flt.text)
-        if match is None:
-            return None
-        where.append("c.id IN (SELECT rowid FROM customer_fts WHERE customer_fts MATCH :q)")
-        params["q"] = match
-    source = _WITH_CUSTOMER if flt.stage_id is not None or "q" in params else "gesture g"
-    return source, " AND ".join(where), params
-
-
-def _picked_cte(source: Sequence[int] | GestureFilter) -> tuple[str, dict[str, Any]] | None:
-    """`WITH picked AS (...)`: the gestures to look at, by id list or by filter."""
-    if isinstance(source, GestureFilter):
-        found = _filter_sql(source)
-        if found is None:
-            return None
-        tables, where, params = found
-        return ("WITH picked AS (SELECT g.id, g.customer_id, g.kind, g.given_on, g.cost_cents "
-                f"FROM {tables} WHERE {where})"), params
-    ids = sorted({int(gid) for gid in source})
-    if not ids:
-        return None
-    return ("WITH picked AS (SELECT g.id, g.customer_id, g.kind, g.given_on, g.cost_cents "
-            "FROM gesture g WHERE g.id IN (SELECT value FROM json_each(:ids)))"), {
-                "ids": json.dumps(ids)}
-
-
-# The window: after the gesture day, up to and including the day `window` days later.
-# Timestamps are stored as 'YYYY-MM-DD HH:MM:SS…', so comparing them with bare dates as text
-# is exact and keeps the (customer_id, occurred_at) indexes usable.
-_AFTER = "date(g.given_on, '+1 day')"
-_UNTIL = "date(g.given_on, :upper)"
-# The unary + keeps SQLite off the (kind, occurred_at) index: scanning every shop purchase in
-# the window, per gesture, took minutes at a million interactions; the customer's own are few.
-_PURCHASES_JOIN = (
-    "JOIN interaction i ON i.customer_id = g.customer_id AND +i.kind = 'purchase' "
-    f"AND i.occurred_at >= {_AFTER} AND i.occurred_at < {_UNTIL}")
-_REFERRALS_JOIN = (
-    "JOIN customer r ON r.referred_by_id = g.customer_id "
-    f"AND r.created_at >= {_AFTER} AND r.created_at < {_UNTIL}")
-_MOVES_JOIN = (
-    "JOIN stage_change sc ON sc.customer_id = g.customer_id "
-    f"AND sc.changed_at >= {_AFTER} AND sc.changed_at < {_UNTIL} "
-    "AND sc.reason IN ('" + "', '".join(_MOVES_THAT_COUNT) + "')")
-
-
-def _window_params(window_days: int) -> dict[str, Any]:
-    if not 1 <= window_days <= MAX_WINDOW_DAYS:
-        raise ValidationError.single(
-            "window_days", f"Choose a window between 1 and {MAX_WINDOW_DAYS:,} days.")
-    # date(given_on, '+91 days') is the first day *outside* a 90-day window.
-    return {"upper": f"+{window_days + 1} days"}
-
-
-def _moved_up_ids(session: Session, rows: Sequence[Any]) -> set[int]:
-    """The stage_change ids among (id, from_stage_id, to_stage_id) that are moves up, judged by
-    the journey rule on today's stage order (a lapse never counts)."""
-    stages = {stage.id: stage_record(stage) for stage in session.scalars(select(JourneyStage))}
-    up: set[int] = set()
-    for change_id, from_id, to_id in rows:
-        after = stages.get(to_id) if to_id is not None else None
-        if after is None:
-            continue  # the target stage was removed since: no way to tell the direction
-        before = stages.get(from_id) if from_id is not None else None
-        if is_move_up(before, after):
-            up.add(int(change_id))
-    return up
 
 
 # -- the service ------------------------------------------------------------------------------
@@ -451,7 +200,7 @@ class GestureService:
         return rows, sum(row.cost_cents for row in rows)
 
     def count(self, flt: GestureFilter) -> int:
-        found = _filter_sql(flt)
+        found = filter_sql(flt)
         if found is None:
             return 0
         tables, where, params = found
@@ -470,7 +219,7 @@ class GestureService:
 
     def totals(self, flt: GestureFilter) -> GestureTotals:
         """Spend per month and per kind, summed as integer cents (exact)."""
-        found = _filter_sql(flt)
+        found = filter_sql(flt)
         if found is None:
             return GestureTotals(0, 0, (), ())
         tables, where, params = found
@@ -487,7 +236,7 @@ class GestureService:
                  for kind, given, cost in session.execute(text(
                      f"SELECT g.kind, count(*), coalesce(sum(g.cost_cents), 0) {base} "
                      "GROUP BY g.kind"), params)),
-                key=lambda spend: (_KIND_ORDER.get(spend.kind, len(_KIND_ORDER)), spend.kind)))
+                key=lambda spend: kind_sort_key(spend.kind)))
         return GestureTotals(given=sum(m.given for m in months),
                              cost_cents=sum(m.cost_cents for m in months),
                              by_month=months, by_kind=kinds)
@@ -510,33 +259,7 @@ class GestureService:
         Each gesture is credited on its own: a purchase after two gestures counts for both.
         Gestures with nothing after them map to an empty Followed.
         """
-        params = _window_params(window_days)
-        picked = _picked_cte(gestures)
-        if picked is None:
-            return {}
-        cte, cte_params = picked
-        params.update(cte_params)
-        with self.db.read() as session:
-            result: dict[int, dict[str, int]] = {
-                int(gid): {"purchases": 0, "purchase_cents": 0, "referrals": 0, "moved_up": 0}
-                for gid, in session.execute(text(f"{cte} SELECT id FROM picked"), params)}
-            for gid, count, cents in session.execute(text(
-                    f"{cte} SELECT g.id, count(i.id), coalesce(sum(i.amount_cents), 0) "
-                    f"FROM picked g {_PURCHASES_JOIN} GROUP BY g.id"), params):
-                result[int(gid)]["purchases"] = int(count)
-                result[int(gid)]["purchase_cents"] = int(cents)
-            for gid, count in session.execute(text(
-                    f"{cte} SELECT g.id, count(r.id) FROM picked g {_REFERRALS_JOIN} "
-                    "GROUP BY g.id"), params):
-                result[int(gid)]["referrals"] = int(count)
-            moves = session.execute(text(
-                f"{cte} SELECT g.id, sc.id, sc.from_stage_id, sc.to_stage_id "
-                f"FROM picked g {_MOVES_JOIN}"), params).all()
-            up = _moved_up_ids(session, [(m[1], m[2], m[3]) for m in moves])
-            for gid, change_id, _from, _to in moves:
-                if change_id in up:
-                    result[int(gid)]["moved_up"] += 1
-        return {gid: Followed(**values) for gid, values in result.items()}
+        return followed_each(self.db, gestures, window_days)
 
     def followed_by_kind(self, flt: GestureFilter,
                          window_days: int = DEFAULT_WINDOW_DAYS) -> builtins.list[KindSummary]:
@@ -547,50 +270,19 @@ class GestureService:
         invitations and two thank-you notes before one purchase: one purchase, not three).
         Kinds in GestureKind order, only those given.
         """
-        params = _window_params(window_days)
-        picked = _picked_cte(flt)
-        if picked is None:
-            return []
-        cte, cte_params = picked
-        params.update(cte_params)
-        with self.db.read() as session:
-            given = {str(kind): (int(count), int(cost)) for kind, count, cost in session.execute(
-                text(f"{cte} SELECT kind, count(*), coalesce(sum(cost_cents), 0) FROM picked "
-                     "GROUP BY kind"), params)}
-            purchases = {str(kind): (int(count), int(cents)) for kind, count, cents in
-                         session.execute(text(
-                             f"{cte} SELECT kind, count(*), coalesce(sum(amount_cents), 0) "
-                             "FROM (SELECT DISTINCT g.kind AS kind, i.id, i.amount_cents "
-                             f"FROM picked g {_PURCHASES_JOIN}) GROUP BY kind"), params)}
-            referrals = {str(kind): int(count) for kind, count in session.execute(text(
-                f"{cte} SELECT g.kind, count(DISTINCT r.id) FROM picked g {_REFERRALS_JOIN} "
-                "GROUP BY g.kind"), params)}
-            moves = session.execute(text(
-                f"{cte} SELECT DISTINCT g.kind, sc.id, sc.from_stage_id, sc.to_stage_id "
-                f"FROM picked g {_MOVES_JOIN}"), params).all()
-            up = _moved_up_ids(session, [(m[1], m[2], m[3]) for m in moves])
-        moved: dict[str, int] = {}
-        for kind, change_id, _from, _to in moves:
-            if change_id in up:
-                moved[str(kind)] = moved.get(str(kind), 0) + 1
-        kinds = sorted(given, key=lambda k: (_KIND_ORDER.get(k, len(_KIND_ORDER)), k))
-        return [KindSummary(kind=kind, given=given[kind][0], cost_cents=given[kind][1],
-                            purchases=purchases.get(kind, (0, 0))[0],
-                            purchase_cents=purchases.get(kind, (0, 0))[1],
-                            referrals=referrals.get(kind, 0), moved_up=moved.get(kind, 0))
-                for kind in kinds]
+        return followed_per_kind(self.db, flt, window_days)
 
     def list(self, flt: GestureFilter, limit: int | None = DEFAULT_LIST_LIMIT,
              offset: int = 0) -> builtins.list[GestureRow]:
         """Gestures matching the filter, newest first, with the customer's name; filtered and
         limited in SQL (use count() to tell whether there are more)."""
-        found = _filter_sql(flt)
+        found = filter_sql(flt)
         if found is None:
             return []
         _tables, where, params = found
         sql = ("SELECT g.id, g.customer_id, c.name, g.kind, g.given_on, g.description, "
                "g.cost_cents, g.occasion, g.outcome, g.batch_key "
-               f"FROM {_WITH_CUSTOMER} WHERE {where} "
+               f"FROM {WITH_CUSTOMER} WHERE {where} "
                "ORDER BY g.given_on DESC, g.id DESC")
         if limit is not None:
             sql += " LIMIT :limit OFFSET :offset"

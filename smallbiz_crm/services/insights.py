@@ -32,7 +32,6 @@ from smallbiz_crm.domain.records.insights import (
 )
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.concerns import ConcernService
-from smallbiz_crm.services.gestures import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.services.insights_best_customers import best_in
 from smallbiz_crm.services.insights_gestures import gestures_in
 from smallbiz_crm.services.insights_growth import customers_added, growth_figures, source_figures
@@ -44,6 +43,7 @@ from smallbiz_crm.services.insights_stages import (
     stage_moves,
     touch_figures,
 )
+from smallbiz_crm.services.what_followed import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.store.engine import Database
 
 TOP_CUSTOMERS = 20

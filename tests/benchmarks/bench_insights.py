@@ -27,13 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from smallbiz_crm.domain.periods import Period
 from smallbiz_crm.services.demo import fill_demo
-from smallbiz_crm.services.gestures import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.services.insights import TOP_CUSTOMERS, InsightsService
 from smallbiz_crm.services.insights_best_customers import best_in
 from smallbiz_crm.services.insights_gestures import gestures_in
 from smallbiz_crm.services.insights_growth import customers_added
 from smallbiz_crm.services.insights_purchases import load_purchases, revenue_in
 from smallbiz_crm.services.insights_stages import losing_touch, stage_counts, stage_moves
+from smallbiz_crm.services.what_followed import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.opening import open_database
 

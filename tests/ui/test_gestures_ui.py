@@ -11,14 +11,14 @@ from PySide6.QtWidgets import QLabel, QPushButton
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
-from smallbiz_crm.services.gestures import (
+from smallbiz_crm.domain.records.gestures import (
     Followed,
     GestureDraft,
     GestureRow,
-    GestureService,
     KindSpend,
     MonthSpend,
 )
+from smallbiz_crm.services.gestures import GestureService
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.gesture_dialog import GestureDialog, OutcomeDialog, guess_kind
 from smallbiz_crm.ui.models.gesture_table import (
@@ -34,7 +34,8 @@ from smallbiz_crm.ui.models.gesture_table import (
     MonthSpendModel,
     followed_text,
 )
-from smallbiz_crm.ui.pages.gestures import GesturesPage, period_range
+from smallbiz_crm.ui.pages.gesture_filters import period_range
+from smallbiz_crm.ui.pages.gestures import GesturesPage
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.widgets.gesture_ledger import GestureLedgerWidget
 

@@ -11,19 +11,19 @@ from datetime import date, datetime
 import pytest
 
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
-from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.customers import CustomerService
-from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.gestures import (
+from smallbiz_crm.domain.records.gestures import (
     Followed,
     GestureDraft,
     GestureFilter,
-    GestureService,
     KindSpend,
     KindSummary,
     MonthSpend,
     kind_plural,
 )
+from smallbiz_crm.domain.validation import ValidationError
+from smallbiz_crm.services.customers import CustomerService
+from smallbiz_crm.services.errors import NotFoundError
+from smallbiz_crm.services.gestures import GestureService
 from smallbiz_crm.services.interactions import InteractionService
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.engine import Database

@@ -19,9 +19,10 @@ import pytest
 from sqlalchemy import select
 
 from smallbiz_crm.domain.periods import Period, add_months, months_between
+from smallbiz_crm.domain.records.gestures import GestureFilter
 from smallbiz_crm.domain.records.insights import BestCustomer, SourceCount
 from smallbiz_crm.services.concerns import ConcernService
-from smallbiz_crm.services.gestures import GestureFilter, GestureService
+from smallbiz_crm.services.gestures import GestureService
 from smallbiz_crm.services.insights import InsightsCancelled, InsightsService
 from smallbiz_crm.services.touch import StayingInTouchService
 from smallbiz_crm.store.engine import Database

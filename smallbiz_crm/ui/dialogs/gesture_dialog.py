@@ -25,9 +25,9 @@ from PySide6.QtWidgets import (
 
 from smallbiz_crm.domain.kinds import GestureKind
 from smallbiz_crm.domain.money import parse_cents
+from smallbiz_crm.domain.records.gestures import GestureDraft, GestureRecord
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.gestures import GestureDraft, GestureRecord
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.models.gesture_table import gesture_kind_labels, kind_label
 from smallbiz_crm.ui.widgets.form import FieldErrors

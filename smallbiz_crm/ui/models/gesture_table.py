@@ -21,7 +21,7 @@ from PySide6.QtGui import QPalette
 
 from smallbiz_crm.domain.kinds import GestureKind
 from smallbiz_crm.domain.money import format_cents
-from smallbiz_crm.services.gestures import (
+from smallbiz_crm.domain.records.gestures import (
     Followed,
     GestureRecord,
     GestureRow,

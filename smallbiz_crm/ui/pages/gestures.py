@@ -2,43 +2,16 @@
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
-from datetime import date
-from html import escape
 from typing import Any
 
-from PySide6.QtCore import (
-    QItemSelectionModel,
-    QModelIndex,
-    QSignalBlocker,
-    Qt,
-    QTimer,
-    Signal,
-)
-from PySide6.QtGui import (
-    QFont,
-    QKeySequence,
-    QPalette,
-    QShortcut,
-    QStandardItem,
-    QStandardItemModel,
-)
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
-    QCompleter,
-    QFrame,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QLineEdit,
-    QListWidget,
-    QListWidgetItem,
     QPushButton,
-    QScrollArea,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
@@ -46,16 +19,14 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.money import format_cents
-from smallbiz_crm.domain.records.customers import CustomerListRow
-from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.gestures import (
-    DEFAULT_WINDOW_DAYS,
+from smallbiz_crm.domain.records.gestures import (
     Followed,
     GestureFilter,
     GestureRow,
     GestureTotals,
     KindSummary,
 )
+from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.gesture_dialog import GestureDialog, OutcomeDialog
 from smallbiz_crm.ui.models.gesture_table import (
@@ -68,33 +39,13 @@ from smallbiz_crm.ui.models.gesture_table import (
     COL_OCCASION,
     COL_OUTCOME,
     GestureTableModel,
-    KindSpendModel,
-    MonthSpendModel,
-    gesture_kind_labels,
-    kind_summary_text,
 )
+from smallbiz_crm.ui.pages.gesture_filters import GestureFiltersBar
+from smallbiz_crm.ui.pages.gesture_logging import LogGestureBox
+from smallbiz_crm.ui.pages.gesture_totals import GestureTotalsPanel
 from smallbiz_crm.ui.tasks import TaskRunner
 
 LIST_LIMIT = 2000  # newest first; the totals always cover every gesture the filters match
-SEARCH_DELAY_MS = 150
-BUSY_NOTE_DELAY_MS = 400
-PICKER_LIMIT = 20
-WINDOW_CHOICES = (30, 60, 90, 180, 365)
-PERIOD_MONTHS = (1, 3, 6, 12, None)  # None: all time
-DEFAULT_PERIOD_MONTHS = 12
-NAME_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def period_range(today: date, months: int | None) -> tuple[date | None, date | None]:
-    """Whole calendar months up to the end of this one: 3 → the 1st two months back … the end
-    of this month. None → no limits."""
-    if months is None:
-        return None, None
-    index = today.year * 12 + today.month - 1 - (months - 1)
-    start = date(index // 12, index % 12 + 1, 1)
-    end = date(today.year, today.month, calendar.monthrange(today.year, today.month)[1])
-    return start, end
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,140 +54,6 @@ class _Loaded:
     matching: int
     followed: dict[int, Followed]
     totals: GestureTotals
-
-
-def _small_table(model: Any, object_name: str) -> QTableView:
-    view = QTableView(objectName=object_name)
-    view.setModel(model)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    view.verticalHeader().setVisible(False)
-    view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-    view.verticalHeader().setDefaultSectionSize(view.fontMetrics().height() + 8)
-    view.setAlternatingRowColors(True)
-    view.setWordWrap(False)
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-    header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-    header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-    return view
-
-
-def _heading(text: str, object_name: str = "") -> QLabel:
-    label: QLabel = QLabel(text, objectName=object_name)
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    font = QFont(label.font())
-    font.setBold(True)
-    label.setFont(font)
-    return label
-
-
-class CustomerPicker(QWidget):
-    """Choose customers to log a gesture for: type part of a name, pick from the list that
-    opens, repeat; `changed` after the chosen list changes."""
-
-    changed = Signal()
-
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("customerPicker")
-        self.services = services
-        self.edit = QLineEdit(objectName="customerPickerEdit")
-        self.edit.setPlaceholderText(self.tr("Add a customer: type part of a name…"))
-        self.edit.setClearButtonEnabled(True)
-        self.matches = QStandardItemModel(self)
-        self.completer = QCompleter(self.matches, self)
-        self.completer.setObjectName("customerPickerCompleter")
-        # The service has matched already; the completer must not filter again.
-        self.completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer.setCompletionRole(NAME_ROLE)
-        self.completer.setMaxVisibleItems(10)
-        self.edit.setCompleter(self.completer)
-        self.list = QListWidget(objectName="chosenCustomers")
-        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.remove_button = QPushButton(self.tr("Remove"), objectName="removeChosenButton")
-        self.clear_button = QPushButton(self.tr("Clear"), objectName="clearChosenButton")
-
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.remove_button)
-        buttons.addWidget(self.clear_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(buttons)
-
-        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.search)
-        self.edit.textEdited.connect(lambda _text: self._timer.start())
-        self.edit.returnPressed.connect(self._on_return)
-        # The QModelIndex overload carries the customer id; the stubs do not model overloads.
-        self.completer.activated[QModelIndex].connect(  # type: ignore[index]
-            self._on_chosen)
-        self.remove_button.clicked.connect(self.remove_selected)
-        self.clear_button.clicked.connect(self.clear)
-        QShortcut(QKeySequence.StandardKey.Delete, self.list, self.remove_selected,
-                  context=Qt.ShortcutContext.WidgetShortcut)
-        self.list.itemSelectionChanged.connect(self._update_buttons)
-        self._update_buttons()
-
-    def search(self) -> list[CustomerListRow]:
-        """Offer the customers matching what is typed (at most 20), leaving out those chosen."""
-        self._timer.stop()
-        typed = self.edit.text().strip()
-        chosen = set(self.customer_ids())
-        rows = ([row for row in self.services.customers.search(
-            typed, limit=PICKER_LIMIT + len(chosen)) if row.id not in chosen][:PICKER_LIMIT]
-            if typed else [])
-        self.matches.clear()
-        for row in rows:
-            extra = " · ".join(part for part in (row.company, row.email or row.phone) if part)
-            item = QStandardItem(f"{row.name}  ({extra})" if extra else row.name)
-            item.setData(row.name, NAME_ROLE)
-            item.setData(row.id, ID_ROLE)
-            item.setEditable(False)
-            self.matches.appendRow(item)
-        if rows and self.edit.hasFocus():
-            self.completer.complete()
-        return rows
-
-    def _on_return(self) -> None:
-        rows = self.search()
-        if len(rows) == 1:
-            self.add(rows[0].id, rows[0].name)
-
-    def _on_chosen(self, index: QModelIndex) -> None:
-        self.add(int(index.data(ID_ROLE)), str(index.data(NAME_ROLE)))
-
-    def add(self, customer_id: int, name: str) -> None:
-        if customer_id not in self.customer_ids():
-            item = QListWidgetItem(name)
-            item.setData(ID_ROLE, customer_id)
-            self.list.addItem(item)
-            self.changed.emit()
-        # After the completer has written the name into the box: empty it for the next one.
-        QTimer.singleShot(0, self.edit.clear)
-        self._update_buttons()
-
-    def remove_selected(self) -> None:
-        for item in self.list.selectedItems():
-            self.list.takeItem(self.list.row(item))
-        self._update_buttons()
-        self.changed.emit()
-
-    def clear(self) -> None:
-        self.list.clear()
-        self._update_buttons()
-        self.changed.emit()
-
-    def customer_ids(self) -> list[int]:
-        return [int(self.list.item(i).data(ID_ROLE)) for i in range(self.list.count())]
-
-    def _update_buttons(self) -> None:
-        self.remove_button.setEnabled(bool(self.list.selectedItems()))
-        self.clear_button.setEnabled(self.list.count() > 0)
 
 
 class GesturesPage(QWidget):
@@ -256,8 +73,6 @@ class GesturesPage(QWidget):
         self._generation = 0
         self._pending = 0
         self.summaries: list[KindSummary] = []
-        self._sentences: list[str] = []
-        self._window_shown = DEFAULT_WINDOW_DAYS
         self.totals: GestureTotals | None = None
         self.matching = 0
         self._build()
@@ -266,41 +81,13 @@ class GesturesPage(QWidget):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.kind_filter = QComboBox(objectName="kindFilter")
-        self.kind_filter.addItem(self.tr("All kinds"), None)
-        for value, label in gesture_kind_labels().items():
-            self.kind_filter.addItem(label, value)
-        self.period_filter = QComboBox(objectName="periodFilter")
-        for months, label in zip(PERIOD_MONTHS, (
-                self.tr("This month"), self.tr("Last 3 months"), self.tr("Last 6 months"),
-                self.tr("Last 12 months"), self.tr("All time")), strict=True):
-            self.period_filter.addItem(label, months)
-        self.period_filter.setCurrentIndex(PERIOD_MONTHS.index(DEFAULT_PERIOD_MONTHS))
-        self.period_filter.setToolTip(self.tr("Whole calendar months, up to the end of this "
-                                              "one"))
-        self.stage_filter = QComboBox(objectName="stageFilter")
-        self.stage_filter.setToolTip(self.tr("The customer's journey stage today"))
-        self.customer_filter = QLineEdit(objectName="customerFilter")
-        self.customer_filter.setPlaceholderText(self.tr("Customer: name, company, email…"))
-        self.customer_filter.setClearButtonEnabled(True)
-        self.window_combo = QComboBox(objectName="windowCombo")
-        for days in WINDOW_CHOICES:
-            self.window_combo.addItem(self.tr("{0} days").format(days), days)
-        self.window_combo.setCurrentIndex(WINDOW_CHOICES.index(DEFAULT_WINDOW_DAYS))
-        self.window_combo.setToolTip(self.tr(
-            "What followed: purchases, referrals and moves up the journey after the gesture "
-            "day, up to this many days later"))
-        window_label = QLabel(self.tr("What followed within"))
-        window_label.setBuddy(self.window_combo)
-
-        filters = QHBoxLayout()
-        for combo in (self.kind_filter, self.period_filter, self.stage_filter):
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-            filters.addWidget(combo)
-        filters.addWidget(self.customer_filter, 1)
-        filters.addSpacing(12)
-        filters.addWidget(window_label)
-        filters.addWidget(self.window_combo)
+        self.filters = GestureFiltersBar()
+        # The filters by name, as the page has always offered them.
+        self.kind_filter = self.filters.kind_filter
+        self.period_filter = self.filters.period_filter
+        self.stage_filter = self.filters.stage_filter
+        self.customer_filter = self.filters.customer_filter
+        self.window_combo = self.filters.window_combo
 
         # The list.
         self.model = GestureTableModel(self)
@@ -337,83 +124,36 @@ class GesturesPage(QWidget):
         list_column.addWidget(self.table, 1)
         list_column.addLayout(actions)
 
-        # The totals.
-        self.kind_model = KindSpendModel(self)
-        self.month_model = MonthSpendModel(self)
-        self.kind_table = _small_table(self.kind_model, "kindTotalsTable")
-        self.month_table = _small_table(self.month_model, "monthTotalsTable")
-        self.followed_heading = _heading("", "followedHeading")
-        self.followed_box = QWidget(objectName="followedByKind")
-        self.followed_column = QVBoxLayout(self.followed_box)
-        self.followed_column.setContentsMargins(0, 0, 0, 0)
-        self.followed_column.setSpacing(6)
-        self.followed_labels: list[QLabel] = []
-        followed_scroll = QScrollArea()
-        followed_scroll.setWidgetResizable(True)
-        followed_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        followed_scroll.setWidget(self.followed_box)
-        followed_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-
-        def titled(title: QLabel, body: QWidget, stretch: int, width: int | None = None) -> None:
-            column = QVBoxLayout()
-            column.addWidget(title)
-            column.addWidget(body, 1)
-            if width is not None:
-                body.setMinimumWidth(width)
-            totals_row.addLayout(column, stretch)
-
-        totals = QWidget(objectName="gestureTotals")
-        totals_column = QVBoxLayout(totals)
-        totals_column.setContentsMargins(0, 4, 0, 0)
-        totals_row = QHBoxLayout()
-        titled(_heading(self.tr("Spend per kind")), self.kind_table, 3, 250)
-        titled(_heading(self.tr("Spend per month")), self.month_table, 3, 230)
-        titled(self.followed_heading, followed_scroll, 6)
-        totals_column.addLayout(totals_row, 1)
+        # The totals, and what followed per kind.
+        self.totals_panel = GestureTotalsPanel()
+        self.kind_model = self.totals_panel.kind_model
+        self.month_model = self.totals_panel.month_model
+        self.followed_heading = self.totals_panel.followed_heading
 
         # Logging, beside the list.
-        self.picker = CustomerPicker(self.services)
-        self.log_button = QPushButton(self.tr("Log gesture…"), objectName="logGestureButton")
-        self.log_button.setDefault(False)
-        self.log_hint = QLabel(objectName="logHint")
-        self.log_hint.setTextFormat(Qt.TextFormat.PlainText)
-        self.log_hint.setWordWrap(True)
-        self.log_hint.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        log_group = QGroupBox(self.tr("Log a gesture"), objectName="logGroup")
-        log_column = QVBoxLayout(log_group)
-        log_column.addWidget(self.picker, 1)
-        log_column.addWidget(self.log_hint)
-        log_column.addWidget(self.log_button)
-        log_group.setFixedWidth(270)
-        log_group.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Expanding)
+        self.log_box = LogGestureBox(self.services)
+        self.picker = self.log_box.picker
+        self.log_button = self.log_box.log_button
+        self.log_hint = self.log_box.log_hint
 
         # The list with logging beside it above; the totals below, across the whole width.
         top = QWidget()
         top_row = QHBoxLayout(top)
         top_row.setContentsMargins(0, 0, 0, 0)
         top_row.addWidget(list_box, 1)
-        top_row.addWidget(log_group)
+        top_row.addWidget(self.log_box)
         self.vertical = QSplitter(Qt.Orientation.Vertical, objectName="gestureSplitter")
         self.vertical.addWidget(top)
-        self.vertical.addWidget(totals)
+        self.vertical.addWidget(self.totals_panel)
         self.vertical.setStretchFactor(0, 3)
         self.vertical.setStretchFactor(1, 2)
         self.vertical.setChildrenCollapsible(False)
         self.vertical.setSizes([440, 300])
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
+        layout.addWidget(self.filters)
         layout.addWidget(self.vertical, 1)
 
-        self._busy_timer = QTimer(self, singleShot=True, interval=BUSY_NOTE_DELAY_MS)
-        self._busy_timer.timeout.connect(lambda: self.followed_heading.setText(
-            self.tr("What followed within {0} days — working it out…").format(
-                self._window_shown)))
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.refresh)
-        self.customer_filter.textChanged.connect(lambda _text: self._search_timer.start())
-        for combo in (self.kind_filter, self.period_filter, self.stage_filter,
-                      self.window_combo):
-            combo.currentIndexChanged.connect(lambda _i: self.refresh())
+        self.filters.changed.connect(self.refresh)
         self.table.selectionModel().selectionChanged.connect(self._update_buttons)
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.outcome_button.clicked.connect(self.open_outcome_dialog)
@@ -424,29 +164,19 @@ class GesturesPage(QWidget):
 
     def refresh_filters(self) -> None:
         """Fill the stage filter (stages may have been renamed), keeping the choice."""
-        chosen = self.stage_filter.currentData()
-        with QSignalBlocker(self.stage_filter):
-            self.stage_filter.clear()
-            self.stage_filter.addItem(self.tr("All stages"), None)
-            for stage in self.services.journey.stages():
-                self.stage_filter.addItem(stage.name, stage.id)
-            self.stage_filter.setCurrentIndex(max(self.stage_filter.findData(chosen), 0))
+        self.filters.set_stages(self.services.journey.stages())
 
     # -- what is shown ----------------------------------------------------------------------
 
     def current_filter(self) -> GestureFilter:
-        date_from, date_to = period_range(self.services.clock().date(),
-                                          self.period_filter.currentData())
-        return GestureFilter(kind=self.kind_filter.currentData(), date_from=date_from,
-                             date_to=date_to, stage_id=self.stage_filter.currentData(),
-                             text=self.customer_filter.text())
+        return self.filters.current_filter(self.services.clock().date())
 
     def window_days(self) -> int:
-        return int(self.window_combo.currentData())
+        return self.filters.window_days()
 
     def refresh(self) -> None:
         """Reload everything off the UI thread; answers to an older request are dropped."""
-        self._search_timer.stop()
+        self.filters.stop_waiting()
         self.refresh_filters()
         self._generation += 1
         generation = self._generation
@@ -454,10 +184,7 @@ class GesturesPage(QWidget):
         window = self.window_days()
         service = self.service
         self._pending = 2
-        self._window_shown = window
-        self.followed_heading.setText(self.tr("What followed within {0} days").format(window))
-        # Over years of gestures this takes seconds: say so, but only if it does not flash by.
-        self._busy_timer.start()
+        self.totals_panel.start_loading(window)
 
         def load_list(_progress: Any, _cancelled: Any) -> _Loaded:
             rows = service.list(flt, limit=LIST_LIMIT)
@@ -472,10 +199,8 @@ class GesturesPage(QWidget):
 
         def kinds_done(result: Any) -> None:
             if generation == self._generation:
-                self._busy_timer.stop()
-                self.followed_heading.setText(
-                    self.tr("What followed within {0} days").format(window))
-                self._show_summaries(result)
+                self.totals_panel.show_summaries(result, window)
+                self.summaries = list(result)
                 self._one_done()
 
         self.tasks.run(load_list, list_done, self._on_error)
@@ -496,8 +221,7 @@ class GesturesPage(QWidget):
         self.model.set_rows(loaded.rows, loaded.followed)
         self.totals = loaded.totals
         self.matching = loaded.matching
-        self.kind_model.set_items(loaded.totals.by_kind)
-        self.month_model.set_items(list(reversed(loaded.totals.by_month)))
+        self.totals_panel.show_totals(loaded.totals)
         self.count_label.setText(self.count_text(len(loaded.rows), loaded.matching,
                                                  loaded.totals.cost_cents))
         for row in range(self.model.rowCount()):
@@ -520,38 +244,9 @@ class GesturesPage(QWidget):
             return self.tr("1 gesture, total cost {0}").format(cost)
         return self.tr("{0} gestures, total cost {1}").format(f"{matching:,}", cost)
 
-    def _show_summaries(self, summaries: list[KindSummary]) -> None:
-        self.summaries = list(summaries)
-        for label in self.followed_labels:
-            label.deleteLater()
-        self.followed_labels = []
-        texts = [kind_summary_text(summary) for summary in summaries] or [
-            self.tr("No gestures match the filters.")]
-        self._sentences = texts
-        for text in texts:
-            label = QLabel(objectName="followedSentence")
-            label.setTextFormat(Qt.TextFormat.RichText)
-            # The kind in bold; everything is escaped (the labels are translatable text).
-            head, colon, rest = text.partition(": ")
-            label.setText(f"<b>{escape(head)}</b>{colon}{escape(rest)}" if colon
-                          else escape(text))
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            self.followed_column.addWidget(label)
-            self.followed_labels.append(label)
-        self._restretch()
-
-    def _restretch(self) -> None:
-        """One stretch after the sentences, so they sit at the top."""
-        for i in reversed(range(self.followed_column.count())):
-            item = self.followed_column.itemAt(i)
-            if item is not None and item.spacerItem() is not None:
-                self.followed_column.takeAt(i)
-        self.followed_column.addStretch(1)
-
     def followed_sentences(self) -> list[str]:
         """The per-kind sentences as plain text."""
-        return list(self._sentences)
+        return self.totals_panel.followed_sentences()
 
     # -- selection and actions --------------------------------------------------------------
 
@@ -570,20 +265,8 @@ class GesturesPage(QWidget):
         return self.picker.customer_ids() or self.selected_customer_ids()
 
     def _update_buttons(self) -> None:
-        picked = self.picker.customer_ids()
         selected = self.selected_customer_ids()
-        targets = picked or selected
-        self.log_button.setEnabled(bool(targets))
-        if picked:
-            self.log_hint.setText(self.tr("For the {0} customers listed above.").format(
-                len(picked)) if len(picked) != 1 else self.tr("For the customer listed above."))
-        elif selected:
-            self.log_hint.setText(self.tr(
-                "For the customers of the selected gestures ({0}).").format(len(selected)))
-        else:
-            self.log_hint.setText(self.tr(
-                "Add customers above, or select gestures in the list to log one for the "
-                "same customers."))
+        self.log_box.show_targets(len(self.picker.customer_ids()), len(selected))
         gestures = self.selected_gesture_ids()
         self.outcome_button.setEnabled(bool(gestures))
         self.open_button.setEnabled(len(selected) == 1)

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.gestures import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.services.registry import Services
+from smallbiz_crm.services.what_followed import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.ui.dialogs.gesture_dialog import GestureDialog, OutcomeDialog
 from smallbiz_crm.ui.models.gesture_table import (
     COL_COST,
