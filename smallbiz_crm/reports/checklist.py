@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from smallbiz_crm.domain.printing import ChecklistData, ChecklistItem
+from smallbiz_crm.domain.records.printing import ChecklistData, ChecklistItem
 from smallbiz_crm.reports import (
     FAINT_RULE,
     INK,
