@@ -1,5 +1,8 @@
-"""The follow-up checklist: open follow-ups numbered in print order, with what to know about each
-customer, and the numbering of the last one printed, kept so results can be entered later."""
+"""The follow-up checklist: open follow-ups numbered in print order, and the last one printed.
+
+Each item carries what to know about its customer (last contact, open concern, how to talk to
+them); the numbering of the last printed checklist is kept so results can be entered later.
+"""
 
 from __future__ import annotations
 

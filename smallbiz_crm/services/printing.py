@@ -1,5 +1,4 @@
-"""Printing: writing the summary and checklist PDFs, and the printing functions bound to one
-database for the Services bundle.
+"""Printing: writing the summary and checklist PDFs, and the PrintingService for the bundle.
 
 ReportLab is imported only when a PDF is written (inside write_summary / write_checklist).
 """
@@ -74,7 +73,7 @@ def write_checklist(db: Database, date_from: date | None, date_to: date | None,
 
 
 class PrintingService:
-    """The functions above bound to one database and clock, for the Services bundle."""
+    """Summary, checklist and results functions bound to one database and clock, for Services."""
 
     def __init__(self, db: Database, clock: Clock = system_clock) -> None:
         self.db = db

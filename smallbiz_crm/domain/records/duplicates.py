@@ -1,5 +1,4 @@
-"""Frozen records of possible duplicates: a pair of customers that look alike, and how much
-history each carries into a merge."""
+"""Frozen records of possible duplicates: two customers that look alike, and their history."""
 
 from __future__ import annotations
 

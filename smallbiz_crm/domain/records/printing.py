@@ -1,5 +1,4 @@
-"""Frozen records the printouts are made of (a relationship summary, a checklist) and the
-results entered back from a worked checklist."""
+"""Frozen records of the printouts (relationship summary, checklist) and of results entered back."""
 
 from __future__ import annotations
 
