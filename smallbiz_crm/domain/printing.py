@@ -1,148 +1,53 @@
-"""Frozen records the printed reports are made from: a relationship summary and a checklist."""
+"""The rules of what a printout says: which birthday, which period, how much of a persona hint."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime
+import re
+from datetime import date, timedelta
 
-from smallbiz_crm.domain.records.customers import CustomerRecord, PersonaRecord
+from smallbiz_crm.domain.labels import CHANNELS, CONCERN_KINDS, label
 
 # A birthday this many days ahead (or fewer) is worth mentioning before a visit.
 BIRTHDAY_WINDOW_DAYS = 30
+# Default checklist: everything overdue plus today and the six days after it.
+DEFAULT_DAYS = 7
+_HINT_LENGTH = 180
+
+_SENTENCE_END = re.compile(r"(?<=[.!?…。！？])\s")
 
 
-@dataclass(frozen=True, slots=True)
-class StageStep:
-    """One move along the journey, in plain words ("After a purchase")."""
-
-    changed_at: datetime
-    from_stage: str  # "" for the first stage a customer started at
-    to_stage: str
-    why: str
+def default_period(today: date) -> tuple[date, date]:
+    """Today and the six days after it (overdue items are added on top)."""
+    return today, today + timedelta(days=DEFAULT_DAYS - 1)
 
 
-@dataclass(frozen=True, slots=True)
-class InteractionLine:
-    occurred_at: datetime
-    kind: str  # a label: "Purchase"
-    summary: str
-    sentiment: str = ""  # a label: "Delighted"
-    amount: str = ""  # formatted money, "" when there is none
+def first_sentence(text: str, limit: int = _HINT_LENGTH) -> str:
+    """The first sentence of `text`, on one line, cut at a word near `limit` characters."""
+    flat = " ".join(text.split())
+    if not flat:
+        return ""
+    sentence = _SENTENCE_END.split(flat, maxsplit=1)[0]
+    if len(sentence) <= limit:
+        return sentence
+    cut = sentence[:limit].rsplit(" ", 1)[0] or sentence[:limit]
+    return cut.rstrip(",;:") + "…"
 
 
-@dataclass(frozen=True, slots=True)
-class GestureLine:
-    given_on: date
-    kind: str  # a label: "Thank-you note"
-    description: str
-    occasion: str
-    cost_cents: int
-    outcome: str
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackLine:
-    received_on: date
-    kind: str  # a label: "Idea"
-    product: str
-    text: str
-    status: str  # a label: "Planned"
-    told_on: date | None
-    # The customer still waits to hear what became of it: open, or closed but not told yet.
-    waiting: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ConcernLine:
-    received_at: datetime
-    kind: str  # a label: "Complaint by phone"
-    summary: str
-    due_at: datetime
-    answered: bool
-    overdue: bool  # not answered and past its response deadline
-
-
-@dataclass(frozen=True, slots=True)
-class FollowUpLine:
-    due_on: date
-    kind: str  # a label: "Call"
-    reason: str
-    overdue: bool
-
-
-@dataclass(frozen=True, slots=True)
-class SummaryData:
-    """Everything the one-look relationship summary prints about one customer."""
-
-    shop_name: str
-    printed_at: datetime
-    paper_size: str  # "A4" or "Letter"
-    customer: CustomerRecord
-    persona: PersonaRecord | None
-    stage_since: datetime | None
-    history: tuple[StageStep, ...]  # oldest first: it reads as a story
-    referrals: tuple[str, ...]
-    open_concerns: tuple[ConcernLine, ...]  # oldest first: the most urgent
-    follow_ups: tuple[FollowUpLine, ...]  # open ones, soonest first
-    next_birthday: date | None  # only when within BIRTHDAY_WINDOW_DAYS
-    last_told: InteractionLine | None  # the newest interaction with something written down
-    interactions: tuple[InteractionLine, ...]  # the most recent, newest first
-    interaction_count: int  # all of them, shown or not
-    gestures: tuple[GestureLine, ...]  # newest first
-    gesture_total_cents: int
-    feedback: tuple[FeedbackLine, ...]  # newest first
-
-    @property
-    def feedback_waiting(self) -> tuple[FeedbackLine, ...]:
-        return tuple(line for line in self.feedback if line.waiting)
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistItem:
-    """One numbered line of the printed checklist: who to contact, why, and what to know."""
-
-    number: int
-    follow_up_id: int
-    customer_id: int
-    customer_name: str
-    company: str
-    phone: str
-    email: str
-    due_on: date
-    overdue: bool
-    kind: str  # a label: "Call"
-    reason: str
-    last_interaction_on: date | None
-    last_interaction: str  # "Call: asked about the new novels"
-    open_concern: str
-    persona_hint: str  # the first sentence of the persona's "how to talk to them"
-    status: str = "open"
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistGroup:
-    day: date | None  # None: the overdue items
-    items: tuple[ChecklistItem, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistData:
-    """A printed follow-up checklist: overdue items first, then one group per day."""
-
-    shop_name: str
-    printed_at: datetime
-    paper_size: str  # "A4" or "Letter"
-    date_from: date
-    date_to: date
-    groups: tuple[ChecklistGroup, ...]
-
-    @property
-    def items(self) -> tuple[ChecklistItem, ...]:
-        return tuple(item for group in self.groups for item in group.items)
-
-    def item(self, number: int) -> ChecklistItem | None:
-        for group in self.groups:
-            for item in group.items:
-                if item.number == number:
-                    return item
+def next_birthday(birthday: date | None, today: date) -> date | None:
+    """The next birthday on or after today (29 February falls on the 28th in other years)."""
+    if birthday is None:
         return None
+
+    def on(year: int) -> date:
+        try:
+            return birthday.replace(year=year)
+        except ValueError:
+            return date(year, 2, 28)
+
+    upcoming = on(today.year)
+    return upcoming if upcoming >= today else on(today.year + 1)
+
+
+def concern_kind(kind: str, channel: str) -> str:
+    """'Complaint by phone': a concern's kind and how it came in, in plain words."""
+    return f"{label(CONCERN_KINDS, kind)} {label(CHANNELS, channel)}".strip()

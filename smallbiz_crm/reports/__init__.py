@@ -1,6 +1,6 @@
 """Printed reports (ReportLab): the page furniture, styles and layout they share.
 
-Reports take frozen records (smallbiz_crm.domain.printing) and write PDFs; they never open a
+Reports take frozen records (smallbiz_crm.domain.records.printing) and write PDFs; they never open a
 database session and never import Qt. ReportLab costs ~0.2 s to import, so it is imported
 inside functions, on first use, and importing this package stays free.
 """

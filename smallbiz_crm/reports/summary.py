@@ -6,7 +6,7 @@ from datetime import date
 from typing import Any
 
 from smallbiz_crm.domain.money import format_cents
-from smallbiz_crm.domain.printing import SummaryData
+from smallbiz_crm.domain.records.printing import SummaryData
 from smallbiz_crm.reports import (
     FAINT_RULE,
     RULE,

@@ -13,6 +13,13 @@ from sqlalchemy import Table, delete, func, insert, literal, select, update
 
 from smallbiz_crm.domain.kinds import FollowUpStatus, StageChangeReason
 from smallbiz_crm.domain.records.customers import CustomerRecord
+from smallbiz_crm.domain.records.duplicates import (
+    REASON_EMAIL,
+    REASON_NAME,
+    REASON_PHONE,
+    DuplicatePair,
+    HistoryCounts,
+)
 from smallbiz_crm.domain.search import phone_search_tokens
 from smallbiz_crm.domain.validation import ValidationError, phone_digits
 from smallbiz_crm.services.clock import Clock, system_clock
@@ -31,10 +38,6 @@ from smallbiz_crm.store.models import (
     StageChange,
 )
 
-REASON_EMAIL = "same email"
-REASON_PHONE = "same phone"
-REASON_NAME = "similar names"
-
 # How sure each signal makes us; the list shows the surest first.
 SCORE_EMAIL = 1.0
 SCORE_PHONE = 0.95
@@ -49,40 +52,6 @@ NEIGHBOURS = 200
 MIN_BLOCK_WORD = 3
 
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
-
-
-@dataclass(frozen=True, slots=True)
-class DuplicatePair:
-    """Two customers that look like the same person; left is the older record."""
-
-    left_id: int
-    left_name: str
-    right_id: int
-    right_name: str
-    reason: str  # REASON_EMAIL, REASON_PHONE or REASON_NAME
-    score: float  # 0..1, how sure
-    left_email: str = ""
-    left_phone: str = ""
-    right_email: str = ""
-    right_phone: str = ""
-
-    @property
-    def ids(self) -> frozenset[int]:
-        return frozenset((self.left_id, self.right_id))
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryCounts:
-    """How much is recorded about one customer, so the owner sees what a merge carries over."""
-
-    interactions: int = 0
-    gestures: int = 0
-    follow_ups: int = 0
-    concerns: int = 0
-    feedback: int = 0
-    stage_changes: int = 0
-    tags: int = 0
-    referrals: int = 0
 
 
 def normalise_name(name: str) -> str:

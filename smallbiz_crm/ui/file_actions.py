@@ -193,7 +193,7 @@ class FileActions(QObject):
         preview_checklist(self.ctx.window, self.services, self.tasks, log_file=self.log_file)
 
     def enter_checklist_results(self) -> None:
-        from smallbiz_crm.services.printing import last_checklist
+        from smallbiz_crm.services.checklist import last_checklist
         from smallbiz_crm.ui.dialogs.checklist_results import ChecklistResultsDialog
 
         checklist = last_checklist(self.services.db, self.services.clock)

@@ -20,12 +20,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 from sqlalchemy import insert, select
 
-from smallbiz_crm.services.printing import (
-    RECENT_INTERACTIONS,
-    summary_data,
-    write_checklist,
-    write_summary,
-)
+from smallbiz_crm.services.printing import write_checklist, write_summary
+from smallbiz_crm.services.relationship_summary import RECENT_INTERACTIONS, summary_data
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import (
     Concern,

@@ -14,20 +14,20 @@ from hypothesis import strategies as st
 from pypdf import PdfReader
 from sqlalchemy import select
 
-from smallbiz_crm.domain.printing import ChecklistData, ChecklistGroup, ChecklistItem
 from smallbiz_crm.domain.records.customers import CustomerDraft
+from smallbiz_crm.domain.records.printing import (
+    ChecklistAction,
+    ChecklistData,
+    ChecklistGroup,
+    ChecklistItem,
+)
 from smallbiz_crm.domain.settings import PAPER_SIZE, SHOP_NAME
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.reports.checklist import write_checklist as render_checklist
 from smallbiz_crm.reports.text import clean
-from smallbiz_crm.services.printing import (
-    ChecklistAction,
-    checklist_data,
-    enter_result,
-    last_checklist,
-    undo_result,
-    write_checklist,
-)
+from smallbiz_crm.services.checklist import checklist_data, last_checklist
+from smallbiz_crm.services.checklist_results import enter_result, undo_result
+from smallbiz_crm.services.printing import write_checklist
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.models import Concern, Customer, FollowUp, Interaction, JourneyStage
 

@@ -16,7 +16,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pypdf import PdfReader
 
-from smallbiz_crm.domain.printing import (
+from smallbiz_crm.domain.printing import first_sentence
+from smallbiz_crm.domain.records.customers import (
+    CustomerDraft,
+    CustomerRecord,
+    InteractionDraft,
+    PersonaRecord,
+)
+from smallbiz_crm.domain.records.printing import (
     ConcernLine,
     FeedbackLine,
     FollowUpLine,
@@ -25,19 +32,14 @@ from smallbiz_crm.domain.printing import (
     StageStep,
     SummaryData,
 )
-from smallbiz_crm.domain.records.customers import (
-    CustomerDraft,
-    CustomerRecord,
-    InteractionDraft,
-    PersonaRecord,
-)
 from smallbiz_crm.domain.settings import PAPER_SIZE, SHOP_NAME
 from smallbiz_crm.reports import fonts as report_fonts
 from smallbiz_crm.reports.summary import write_summary as render_summary
 from smallbiz_crm.reports.text import clean, markup, visual_order
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.printing import first_sentence, summary_data, write_summary
+from smallbiz_crm.services.printing import write_summary
 from smallbiz_crm.services.registry import Services
+from smallbiz_crm.services.relationship_summary import summary_data
 from smallbiz_crm.store.models import Concern, Feedback, FollowUp, Gesture, Interaction, Product
 
 # Characters outside the BMP get ToUnicode entries pypdf cannot read: it says so per glyph.

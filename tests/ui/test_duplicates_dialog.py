@@ -11,17 +11,17 @@ from PySide6.QtWidgets import QLabel, QPushButton, QTableView
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
-from smallbiz_crm.services.duplicates import REASON_EMAIL, DuplicatePair
+from smallbiz_crm.domain.records.duplicates import REASON_EMAIL, DuplicatePair
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.duplicates_dialog import (
+from smallbiz_crm.ui.dialogs.duplicates_dialog import DuplicatesDialog
+from smallbiz_crm.ui.models.duplicate_pairs import (
     COL_LEFT_CONTACT,
     COL_LEFT_NAME,
     COL_REASON,
     COL_RIGHT_NAME,
     PAIR_ROLE,
     DuplicatePairModel,
-    DuplicatesDialog,
 )
 
 NOW = datetime(2026, 11, 20, 10, 0)

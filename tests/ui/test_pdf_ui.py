@@ -13,9 +13,10 @@ from PySide6.QtPrintSupport import QPrinter
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
-from smallbiz_crm.domain.printing import ChecklistData
 from smallbiz_crm.domain.records.customers import CustomerDraft
-from smallbiz_crm.services.printing import checklist_data, write_summary
+from smallbiz_crm.domain.records.printing import ChecklistData
+from smallbiz_crm.services.checklist import checklist_data
+from smallbiz_crm.services.printing import write_summary
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.models import FollowUp, Interaction
 from smallbiz_crm.ui.dialogs.checklist_results import ChecklistResultsDialog

@@ -12,16 +12,14 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.exc import DBAPIError
 
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
-from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.duplicates import (
+from smallbiz_crm.domain.records.duplicates import (
     REASON_EMAIL,
     REASON_NAME,
     REASON_PHONE,
     DuplicatePair,
-    DuplicateService,
-    _owned_tables,
-    normalise_name,
 )
+from smallbiz_crm.domain.validation import ValidationError
+from smallbiz_crm.services.duplicates import DuplicateService, _owned_tables, normalise_name
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.models import (

@@ -20,15 +20,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smallbiz_crm.domain.printing import ChecklistData, ChecklistItem
-from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.printing import (
+from smallbiz_crm.domain.records.printing import (
     ChecklistAction,
+    ChecklistData,
+    ChecklistItem,
     EnteredResult,
-    enter_result,
-    undo_result,
 )
+from smallbiz_crm.domain.validation import ValidationError
+from smallbiz_crm.services.checklist_results import enter_result, undo_result
+from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.widgets.form import FieldErrors
 from smallbiz_crm.ui.widgets.qt_helpers import named

@@ -4,21 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-)
-from PySide6.QtGui import QCloseEvent, QFont, QPalette
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
-    QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -31,183 +22,24 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.records.customers import CustomerRecord
-from smallbiz_crm.services.duplicates import (
-    REASON_EMAIL,
-    REASON_NAME,
-    REASON_PHONE,
-    DuplicatePair,
-    HistoryCounts,
-)
+from smallbiz_crm.domain.records.duplicates import DuplicatePair
 from smallbiz_crm.services.registry import Services
+from smallbiz_crm.ui.models.duplicate_pairs import (
+    COL_LEFT_CONTACT,
+    COL_LEFT_NAME,
+    COL_REASON,
+    COL_RIGHT_CONTACT,
+    COL_RIGHT_NAME,
+    DuplicatePairModel,
+)
 from smallbiz_crm.ui.tasks import Task, TaskRunner
-from smallbiz_crm.ui.text import count_text, day_text
+from smallbiz_crm.ui.text import count_text
+from smallbiz_crm.ui.widgets.merge_preview import CustomerPreview
 from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
 
-COL_LEFT_NAME, COL_LEFT_CONTACT, COL_RIGHT_NAME, COL_RIGHT_CONTACT, COL_REASON = range(5)
-PAIR_ROLE = Qt.ItemDataRole.UserRole + 1
+# The list shows at most this many pairs, surest first; the owner searches again for more.
 PAIR_LIMIT = 500
-
-Index = QModelIndex | QPersistentModelIndex
-
-
-def contact_text(email: str, phone: str) -> str:
-    return " · ".join(part for part in (email, phone) if part)
-
-
-class DuplicatePairModel(QAbstractTableModel):
-    """The pairs found, surest first; a thin adapter over a list of frozen DuplicatePairs."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._pairs: list[DuplicatePair] = []
-        self._headers = (self.tr("Left customer"), self.tr("Email / phone"),
-                         self.tr("Right customer"), self.tr("Email / phone"), self.tr("Why"))
-        self._reasons = {REASON_EMAIL: self.tr("Same email"),
-                         REASON_PHONE: self.tr("Same phone"),
-                         REASON_NAME: self.tr("Similar names")}
-
-    def set_pairs(self, pairs: list[DuplicatePair]) -> None:
-        self.beginResetModel()
-        self._pairs = list(pairs)
-        self.endResetModel()
-
-    def pairs(self) -> list[DuplicatePair]:
-        return list(self._pairs)
-
-    def pair(self, row: int) -> DuplicatePair | None:
-        return self._pairs[row] if 0 <= row < len(self._pairs) else None
-
-    def reason_text(self, reason: str) -> str:
-        return self._reasons.get(reason, reason)
-
-    def remove_rows_where(self, involved: set[int] | None = None,
-                          pair_ids: frozenset[int] | None = None) -> None:
-        """Drop the pairs naming any of `involved`, or the one pair `pair_ids`."""
-        for row in range(len(self._pairs) - 1, -1, -1):
-            pair = self._pairs[row]
-            if (involved is not None and (pair.left_id in involved
-                                          or pair.right_id in involved)) or (
-                    pair_ids is not None and pair.ids == pair_ids):
-                self.beginRemoveRows(QModelIndex(), row, row)
-                del self._pairs[row]
-                self.endRemoveRows()
-
-    # -- Qt model interface -----------------------------------------------------------------
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._pairs)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt signature
-        return 0 if parent.isValid() else len(self._headers)
-
-    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        pair = self.pair(index.row())
-        if pair is None:
-            return None
-        if role == PAIR_ROLE:
-            return pair
-        column = index.column()
-        if role == Qt.ItemDataRole.ToolTipRole and column == COL_REASON:
-            return self.tr("{0} ({1:.0%} sure)").format(self.reason_text(pair.reason),
-                                                        pair.score)
-        if role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            return None
-        if column == COL_LEFT_NAME:
-            return pair.left_name
-        if column == COL_LEFT_CONTACT:
-            return contact_text(pair.left_email, pair.left_phone)
-        if column == COL_RIGHT_NAME:
-            return pair.right_name
-        if column == COL_RIGHT_CONTACT:
-            return contact_text(pair.right_email, pair.right_phone)
-        if column == COL_REASON:
-            return self.reason_text(pair.reason)
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if (orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole
-                and 0 <= section < len(self._headers)):
-            return self._headers[section]
-        return None
-
-
-class CustomerPreview(QGroupBox):
-    """One side of the comparison: the details a merge keeps or fills in, and the history."""
-
-    FIELDS = ("name", "company", "email", "phone", "address", "birthday", "stage", "persona",
-              "tags", "source", "added", "last_contact", "history", "notes")
-    # Where the two differ the merge keeps one value, so the owner should look twice; tags,
-    # notes and history are combined instead, and the dates are facts, not choices.
-    CHOICES = ("name", "company", "email", "phone", "address", "birthday", "stage", "persona",
-               "source")
-
-    def __init__(self, side: str, title: str, parent: QWidget | None = None) -> None:
-        super().__init__(title, parent)
-        self.setObjectName(f"{side}Preview")
-        titles = {
-            "name": self.tr("Name"), "company": self.tr("Company"), "email": self.tr("Email"),
-            "phone": self.tr("Phone"), "address": self.tr("Address"),
-            "birthday": self.tr("Birthday"), "stage": self.tr("Stage"),
-            "persona": self.tr("Persona"), "tags": self.tr("Tags"),
-            "source": self.tr("Source"), "added": self.tr("Added"),
-            "last_contact": self.tr("Last contact"), "history": self.tr("History"),
-            "notes": self.tr("Notes"),
-        }
-        form = QFormLayout(self)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
-        self.values: dict[str, QLabel] = {}
-        for field in self.FIELDS:
-            label = named(QLabel(), f"{side}{field.title().replace('_', '')}")
-            label.setWordWrap(True)
-            label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            label.setTextFormat(Qt.TextFormat.PlainText)
-            form.addRow(titles[field], label)
-            self.values[field] = label
-        self._plain_font = QFont(self.font())
-        self._bold_font = QFont(self.font())
-        self._bold_font.setBold(True)
-
-    def texts(self, record: CustomerRecord, counts: HistoryCounts) -> dict[str, str]:
-        notes = record.notes if len(record.notes) <= 240 else record.notes[:240] + "…"
-        return {
-            "name": record.name, "company": record.company, "email": record.email,
-            "phone": record.phone, "address": record.address,
-            "birthday": day_text(record.birthday), "stage": record.stage_name,
-            "persona": record.persona_name, "tags": ", ".join(record.tags),
-            "source": record.source, "added": day_text(record.created_at),
-            "last_contact": day_text(record.last_contact_at),
-            "history": self.history_text(counts), "notes": notes,
-        }
-
-    def history_text(self, counts: HistoryCounts) -> str:
-        parts = [(counts.interactions, self.tr("interaction"), self.tr("interactions")),
-                 (counts.gestures, self.tr("gesture"), self.tr("gestures")),
-                 (counts.follow_ups, self.tr("follow-up"), self.tr("follow-ups")),
-                 (counts.concerns, self.tr("concern"), self.tr("concerns")),
-                 (counts.feedback, self.tr("feedback note"), self.tr("feedback notes")),
-                 (counts.referrals, self.tr("referral"), self.tr("referrals"))]
-        shown = [count_text(n, one, many) for n, one, many in parts if n]
-        return ", ".join(shown) if shown else self.tr("Nothing recorded yet")
-
-    def show_texts(self, mine: dict[str, str], theirs: dict[str, str]) -> None:
-        """Bold where both have a value and they differ: what the owner must choose between."""
-        for field, label in self.values.items():
-            text = mine.get(field, "")
-            differs = bool(field in self.CHOICES and text and theirs.get(field)
-                           and text != theirs.get(field))
-            label.setText(text or "—")
-            label.setFont(self._bold_font if differs else self._plain_font)
-            label.setForegroundRole(QPalette.ColorRole.WindowText if text
-                                    else QPalette.ColorRole.PlaceholderText)
-
-    def clear(self) -> None:
-        for label in self.values.values():
-            label.clear()
 
 
 class DuplicatesDialog(QDialog):
