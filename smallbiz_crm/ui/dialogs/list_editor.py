@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Generic, Protocol, TypeVar
 
 from PySide6.QtCore import Qt, Signal, SignalInstance
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -19,7 +18,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -28,6 +26,11 @@ from PySide6.QtWidgets import (
 
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.registry import Services
+from smallbiz_crm.ui.dialogs.list_editor_layout import (
+    button_row,
+    intro_label,
+    side_by_side,
+)
 from smallbiz_crm.ui.widgets.form import FieldErrors
 from smallbiz_crm.ui.widgets.qt_helpers import (
     ask_save_changes,
@@ -50,23 +53,6 @@ class Listed(Protocol):
 
 
 R = TypeVar("R", bound=Listed)
-
-
-def editor_form() -> QFormLayout:
-    form = QFormLayout()
-    form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-    return form
-
-
-def button_row(buttons: Sequence[QPushButton], stretch_first: bool = False) -> QHBoxLayout:
-    row = QHBoxLayout()
-    if stretch_first:
-        row.addStretch(1)
-    for button in buttons:
-        row.addWidget(button)
-    if not stretch_first:
-        row.addStretch(1)
-    return row
 
 
 class ListEditorDialog(QDialog, Generic[R]):
@@ -182,15 +168,6 @@ class ListEditorDialog(QDialog, Generic[R]):
         self.empty_label.setWordWrap(True)
         return self.empty_label
 
-    @staticmethod
-    def make_heading(object_name: str) -> QLabel:
-        heading = named(QLabel(), object_name)
-        font = QFont(heading.font())
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        heading.setFont(font)
-        return heading
-
     def close_buttons(self) -> QDialogButtonBox:
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -200,38 +177,16 @@ class ListEditorDialog(QDialog, Generic[R]):
                              editor: Sequence[QWidget | QLayout], save_button: QPushButton,
                              splitter_name: str, sizes: tuple[int, int],
                              footer: QWidget | None = None) -> None:
-        """The list and its buttons on the left; the editor, its messages and Save on the
-        right; an explanation above and Close (after `footer`, if any) below."""
-        intro_label = QLabel(intro)
-        intro_label.setWordWrap(True)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.item_list, 1)
-        left_layout.addLayout(button_row(list_buttons))
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        for part in editor:
-            if isinstance(part, QLayout):
-                right_layout.addLayout(part, 1)
-            else:
-                right_layout.addWidget(part)
-        right_layout.addWidget(self.errors.general)
-        right_layout.addLayout(button_row([save_button], stretch_first=True))
-
-        splitter = named(QSplitter(Qt.Orientation.Horizontal), splitter_name)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes(list(sizes))
+        """An explanation above, the list beside the editor, Close (after `footer`) below."""
+        splitter = side_by_side(self.item_list, list_buttons,
+                                [*editor, self.errors.general], save_button)
+        named(splitter, splitter_name).setSizes(list(sizes))
         bottom = QHBoxLayout()
         if footer is not None:
             bottom.addWidget(footer, 1)
         bottom.addWidget(self.close_buttons())
         layout = QVBoxLayout(self)
-        layout.addWidget(intro_label)
+        layout.addWidget(intro_label(intro))
         layout.addWidget(splitter, 1)
         layout.addLayout(bottom)
 

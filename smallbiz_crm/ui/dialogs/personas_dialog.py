@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QLineEdit, QPlainTextEdit, QTreeWidgetItem, QWidge
 
 from smallbiz_crm.domain.records.customers import PersonaRecord
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.list_editor import COL_NAME, ListEditorDialog, editor_form
+from smallbiz_crm.ui.dialogs.list_editor import COL_NAME, ListEditorDialog
+from smallbiz_crm.ui.dialogs.list_editor_layout import editor_form, heading_label
 from smallbiz_crm.ui.text import count_text
 from smallbiz_crm.ui.widgets.qt_helpers import named
 
@@ -36,7 +37,7 @@ class PersonasDialog(ListEditorDialog[PersonaRecord]):
         new_button = self.make_new_button(self.tr("&New persona"), "newPersona")
         delete_button = self.make_delete_button("deletePersona")
 
-        self.heading = self.make_heading("personaHeading")
+        self.heading = heading_label("personaHeading")
         self.name_edit = named(QLineEdit(), "personaName")
         self.name_edit.setPlaceholderText(self.tr("e.g. Methodical"))
         self.decides_edit = named(QLineEdit(), "personaDecides")

@@ -10,7 +10,8 @@ from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTreeWidgetIt
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.feedback import ProductRecord
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.list_editor import ListEditorDialog, editor_form
+from smallbiz_crm.ui.dialogs.list_editor import ListEditorDialog
+from smallbiz_crm.ui.dialogs.list_editor_layout import editor_form
 from smallbiz_crm.ui.widgets.qt_helpers import named
 
 

@@ -22,7 +22,8 @@ from PySide6.QtWidgets import (
 from smallbiz_crm.domain.records.customers import StageRecord
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.list_editor import COL_NAME, ListEditorDialog, editor_form
+from smallbiz_crm.ui.dialogs.list_editor import COL_NAME, ListEditorDialog
+from smallbiz_crm.ui.dialogs.list_editor_layout import editor_form, heading_label
 from smallbiz_crm.ui.text import count_text
 from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
@@ -87,7 +88,7 @@ class StagesDialog(ListEditorDialog[StageRecord]):
         new_button = self.make_new_button(self.tr("&New stage"), "newStage")
         self.remove_button = self.make_delete_button("removeStage", self.tr("&Remove…"))
 
-        self.heading = self.make_heading("stageHeading")
+        self.heading = heading_label("stageHeading")
         self.name_edit = named(QLineEdit(), "stageName")
         self.name_edit.setPlaceholderText(self.tr("e.g. First purchase"))
         self.rhythm_spin = named(QSpinBox(), "stageRhythm")

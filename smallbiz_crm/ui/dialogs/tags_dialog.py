@@ -6,7 +6,8 @@ from PySide6.QtWidgets import QLineEdit, QPushButton, QWidget
 
 from smallbiz_crm.domain.records.customers import TagRecord
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.list_editor import ListEditorDialog, editor_form
+from smallbiz_crm.ui.dialogs.list_editor import ListEditorDialog
+from smallbiz_crm.ui.dialogs.list_editor_layout import editor_form
 from smallbiz_crm.ui.text import count_text
 from smallbiz_crm.ui.widgets.qt_helpers import named
 
