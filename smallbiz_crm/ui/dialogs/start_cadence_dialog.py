@@ -26,8 +26,9 @@ from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.cadences import step_due
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.follow_up_dialog import CustomerPicker, from_qdate, to_qdate
+from smallbiz_crm.ui.dialogs.follow_up_dialog import from_qdate, to_qdate
 from smallbiz_crm.ui.models.follow_up_table import due_text, kind_label
+from smallbiz_crm.ui.widgets.customer_picker import CustomerPicker
 from smallbiz_crm.ui.widgets.form import FieldErrors
 from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
@@ -62,7 +63,7 @@ class ApplyCadenceDialog(QDialog):
         self.customer_list.setMinimumHeight(self.fontMetrics().lineSpacing() * 6)
         self.customer_list.setToolTip(self.tr("Archived and not-pursued customers are left "
                                               "out when the cadence starts."))
-        self.picker = named(CustomerPicker(services), "customerPicker")
+        self.picker = named(CustomerPicker(services, phone_first=True), "customerPicker")
         self.picker.setPlaceholderText(self.tr("Add a customer: type part of a name…"))
         self.remove_button = named(QPushButton(self.tr("Remove")), "removeCustomer")
         self.remove_button.setAutoDefault(False)
