@@ -142,7 +142,7 @@ class ListEditorDialog(QDialog, Generic[R]):
         for column in range(1, len(headers)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         if len(headers) == 1:
-            header.hide()
+            header.hide()  # one column of names reads as a plain list, with nothing to label
         tree.currentItemChanged.connect(self._on_current_changed)
         return tree
 
