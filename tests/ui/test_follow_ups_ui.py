@@ -21,9 +21,10 @@ from smallbiz_crm.services.follow_ups import (
     SnoozeChoice,
 )
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.cadences_dialog import ApplyCadenceDialog, CadencesDialog
+from smallbiz_crm.ui.dialogs.cadences_dialog import CadencesDialog
 from smallbiz_crm.ui.dialogs.follow_up_dialog import FollowUpDialog, to_qdate
 from smallbiz_crm.ui.dialogs.interaction_dialog import InteractionDialog
+from smallbiz_crm.ui.dialogs.start_cadence_dialog import ApplyCadenceDialog
 from smallbiz_crm.ui.models.follow_up_table import (
     COL_DUE,
     COL_KIND,

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QTimer
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,15 +33,9 @@ from smallbiz_crm.domain.validation import (
 )
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.registry import Services
+from smallbiz_crm.ui.widgets.customer_picker import CustomerPicker
 from smallbiz_crm.ui.widgets.form import FieldErrors
 from smallbiz_crm.ui.widgets.qt_helpers import named
-
-# Waiting this long after the last keystroke keeps a fast typist from running a search per key.
-REFERRER_SEARCH_DELAY_MS = 150
-REFERRER_LIMIT = 20
-# Role holding the plain name the completer writes into the line edit; the popup shows more.
-NAME_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -91,8 +84,6 @@ class CustomerDialog(QDialog):
         self.record: CustomerRecord | None = (
             services.customers.get(customer_id) if customer_id is not None else None)
         self.saved_customer: CustomerRecord | None = None
-        self._referred_by_id: int | None = None
-        self._referred_by_name = ""
         self._personas = {p.id: p for p in services.personas.all(with_counts=False)}
 
         self._build()
@@ -127,20 +118,14 @@ class CustomerDialog(QDialog):
         self.source_edit = named(QLineEdit(), "sourceEdit")
         self.source_edit.setPlaceholderText(self.tr("How they found the shop"))
 
-        self.referred_by_edit = named(QLineEdit(), "referredByEdit")
+        # The customer being edited cannot have referred themselves.
+        self.referred_by_edit = named(
+            CustomerPicker(self.services, excluded=self._not_this_customer),
+            "referredByEdit")
         self.referred_by_edit.setPlaceholderText(self.tr("Type part of a customer's name…"))
-        self.referred_by_edit.setClearButtonEnabled(True)
-        self.referrer_model = QStandardItemModel(self)
-        self.referrer_completer = QCompleter(self.referrer_model, self)
+        self.referrer_model = self.referred_by_edit.matches
+        self.referrer_completer = self.referred_by_edit.completer_
         self.referrer_completer.setObjectName("referredByCompleter")
-        # The service has already matched the text; the completer must not filter again.
-        self.referrer_completer.setCompletionMode(
-            QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.referrer_completer.setCompletionRole(NAME_ROLE)
-        self.referrer_completer.setMaxVisibleItems(10)
-        self.referred_by_edit.setCompleter(self.referrer_completer)
-        self._referrer_timer = QTimer(self, singleShot=True,
-                                      interval=REFERRER_SEARCH_DELAY_MS)
 
         self.persona_combo = named(QComboBox(), "personaCombo")
         self.persona_combo.addItem(self.tr("(not set)"), None)
@@ -225,11 +210,9 @@ class CustomerDialog(QDialog):
 
         self.persona_combo.currentIndexChanged.connect(self._on_persona_changed)
         self.not_pursuing_check.toggled.connect(self._on_not_pursuing_toggled)
-        self.referred_by_edit.textEdited.connect(self._on_referrer_edited)
-        self._referrer_timer.timeout.connect(self.search_referrers)
-        # The QModelIndex overload carries the customer id; the stubs do not model overloads.
-        self.referrer_completer.activated[QModelIndex].connect(  # type: ignore[index]
-            self._on_referrer_chosen)
+
+    def _not_this_customer(self) -> tuple[int, ...]:
+        return () if self.customer_id is None else (self.customer_id,)
 
     @classmethod
     def _form_in(cls, group: QGroupBox, stretch: bool = True) -> QFormLayout:
@@ -257,9 +240,8 @@ class CustomerDialog(QDialog):
         self.address_edit.setPlainText(record.address)
         self.birthday_edit.setText(record.birthday.isoformat() if record.birthday else "")
         self.source_edit.setText(record.source)
-        self._referred_by_id = record.referred_by_id
-        self._referred_by_name = record.referred_by_name
-        self.referred_by_edit.setText(record.referred_by_name)
+        if record.referred_by_id is not None:
+            self.referred_by_edit.choose(record.referred_by_id, record.referred_by_name)
         self._select_data(self.persona_combo, record.persona_id)
         self._select_data(self.stage_combo, record.stage_id)
         self.tags_edit.setText(", ".join(record.tags))
@@ -286,63 +268,27 @@ class CustomerDialog(QDialog):
     def _on_not_pursuing_toggled(self, checked: bool) -> None:
         self.not_pursuing_reason_edit.setEnabled(checked)
 
-    def _on_referrer_edited(self, text: str) -> None:
-        # Any typing undoes an earlier pick: the id must always match the name shown.
-        if text.strip() != self._referred_by_name:
-            self._referred_by_id = None
-            self._referred_by_name = ""
-        self._referrer_timer.start()
-
     def search_referrers(self) -> list[CustomerListRow]:
         """Fill the completer with the customers matching what is typed (at most 20)."""
-        self._referrer_timer.stop()
-        text = self.referred_by_edit.text().strip()
-        rows = [row for row in self.services.customers.search(text, limit=REFERRER_LIMIT + 1)
-                if row.id != self.customer_id][:REFERRER_LIMIT] if text else []
-        self.referrer_model.clear()
-        for row in rows:
-            extra = " · ".join(part for part in (row.company, row.email or row.phone) if part)
-            item = QStandardItem(f"{row.name}  ({extra})" if extra else row.name)
-            item.setData(row.name, NAME_ROLE)
-            item.setData(row.id, ID_ROLE)
-            item.setEditable(False)
-            self.referrer_model.appendRow(item)
-        if rows and self.referred_by_edit.hasFocus():
-            self.referrer_completer.complete()
-        return rows
-
-    def _on_referrer_chosen(self, index: QModelIndex) -> None:
-        self.choose_referrer(int(index.data(ID_ROLE)), str(index.data(NAME_ROLE)))
+        return self.referred_by_edit.search()
 
     def choose_referrer(self, customer_id: int | None, name: str = "") -> None:
-        self._referrer_timer.stop()
-        self._referred_by_id = customer_id
-        self._referred_by_name = name if customer_id is not None else ""
-        self.referred_by_edit.setText(self._referred_by_name)
+        self.referred_by_edit.choose(customer_id, name)
 
     @property
     def referred_by_id(self) -> int | None:
-        return self._referred_by_id
+        return self.referred_by_edit.picked_id()
 
     # -- saving -----------------------------------------------------------------------------
 
     def _referrer_for_save(self, problems: dict[str, str]) -> int | None:
-        text = self.referred_by_edit.text().strip()
-        if not text:
-            return None
-        if self._referred_by_id is not None and text == self._referred_by_name:
-            return self._referred_by_id
-        # Typed a full name without picking from the list: accept it if exactly one matches.
-        exact = [row for row in self.services.customers.search(text, limit=REFERRER_LIMIT)
-                 if row.name.casefold() == text.casefold() and row.id != self.customer_id]
-        if len(exact) == 1:
-            self.choose_referrer(exact[0].id, exact[0].name)
-            return exact[0].id
-        problems["referred_by"] = (
-            self.tr("Pick the customer who referred them from the list that opens as you "
-                    "type.") if not exact else
-            self.tr("Several customers are called '{0}'; pick one from the list.").format(text))
-        return None
+        # Typed a full name without picking from the list: accepted if exactly one matches.
+        referrer = self.referred_by_edit.customer_id()
+        if referrer is None and self.referred_by_edit.text().strip():
+            problems["referred_by"] = self.referred_by_edit.problem(
+                empty="", unpicked=self.tr("Pick the customer who referred them from the list "
+                                           "that opens as you type."))
+        return referrer
 
     def draft(self, problems: dict[str, str] | None = None) -> CustomerDraft:
         """What the form holds; messages for what cannot even be read go into `problems`."""

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
@@ -33,13 +31,11 @@ from smallbiz_crm.services.feedback import (
     ProductRecord,
 )
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.dialogs.customer_dialog import ID_ROLE, NAME_ROLE
 from smallbiz_crm.ui.models.feedback_table import kind_labels, stars
+from smallbiz_crm.ui.widgets.customer_picker import CustomerPicker
 from smallbiz_crm.ui.widgets.form import FieldErrors
 from smallbiz_crm.ui.widgets.qt_helpers import named
 
-CUSTOMER_SEARCH_DELAY_MS = 150
-CUSTOMER_LIMIT = 20
 # A rating the service is sure to refuse: typed text that is no number still gets the message
 # next to the field together with every other problem, and nothing is written.
 _UNREADABLE_RATING = 0
@@ -58,7 +54,6 @@ class FeedbackDialog(QDialog):
         self.saved: FeedbackRow | None = None
         self.created_products: list[ProductRecord] = []
         self._customer_id = customer_id
-        self._customer_name = ""
 
         self.errors = FieldErrors()
         self.form = QFormLayout()
@@ -66,33 +61,19 @@ class FeedbackDialog(QDialog):
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
 
         # -- customer: fixed, or picked by typing part of a name --
-        self.customer_edit: QLineEdit | None = None
-        self.customer_model = QStandardItemModel(self)
+        self.customer_edit: CustomerPicker | None = None
         if customer_id is not None:
-            self._customer_name = services.customers.get(customer_id).name
-            self.setWindowTitle(self.tr("Feedback from {0}").format(self._customer_name))
-            self.customer_label = named(QLabel(self._customer_name), "customerLabel")
+            name = services.customers.get(customer_id).name
+            self.setWindowTitle(self.tr("Feedback from {0}").format(name))
+            self.customer_label = named(QLabel(name), "customerLabel")
             self.errors.add_row(self.form, self.tr("Customer"), "customer", self.customer_label)
         else:
             self.setWindowTitle(self.tr("Add feedback"))
-            edit = named(QLineEdit(), "customerEdit")
+            edit = named(CustomerPicker(services), "customerEdit")
             edit.setPlaceholderText(self.tr("Type part of the customer's name…"))
-            edit.setClearButtonEnabled(True)
-            self.customer_completer = QCompleter(self.customer_model, self)
-            self.customer_completer.setObjectName("customerCompleter")
-            # The service has already matched the text; the completer must not filter again.
-            self.customer_completer.setCompletionMode(
-                QCompleter.CompletionMode.UnfilteredPopupCompletion)
-            self.customer_completer.setCompletionRole(NAME_ROLE)
-            self.customer_completer.setMaxVisibleItems(10)
-            edit.setCompleter(self.customer_completer)
-            self._customer_timer = QTimer(self, singleShot=True,
-                                          interval=CUSTOMER_SEARCH_DELAY_MS)
-            self._customer_timer.timeout.connect(self.search_customers)
-            edit.textEdited.connect(self._on_customer_edited)
-            # The QModelIndex overload carries the id; the stubs do not model overloads.
-            self.customer_completer.activated[QModelIndex].connect(  # type: ignore[index]
-                self._on_customer_chosen)
+            self.customer_model = edit.matches
+            self.customer_completer = edit.completer_
+            edit.chosen.connect(lambda _id: self.errors.label("customer").hide())
             self.customer_edit = edit
             self.errors.add_row(self.form, self.tr("Customer"), "customer", edit)
 
@@ -196,45 +177,18 @@ class FeedbackDialog(QDialog):
 
     @property
     def customer_id(self) -> int | None:
+        # Only a customer picked from the list counts: typed names are not guessed at.
+        if self.customer_edit is not None:
+            return self.customer_edit.picked_id()
         return self._customer_id
-
-    def _on_customer_edited(self, text: str) -> None:
-        # Any typing undoes an earlier pick: the id must always match the name shown.
-        if text.strip() != self._customer_name:
-            self._customer_id = None
-            self._customer_name = ""
-        self._customer_timer.start()
 
     def search_customers(self) -> int:
         """Fill the completer with customers matching what is typed; returns how many."""
-        if self.customer_edit is None:
-            return 0
-        self._customer_timer.stop()
-        text = self.customer_edit.text().strip()
-        rows = self.services.customers.search(text, limit=CUSTOMER_LIMIT) if text else []
-        self.customer_model.clear()
-        for row in rows:
-            extra = " · ".join(part for part in (row.company, row.email or row.phone) if part)
-            item = QStandardItem(f"{row.name}  ({extra})" if extra else row.name)
-            item.setData(row.name, NAME_ROLE)
-            item.setData(row.id, ID_ROLE)
-            item.setEditable(False)
-            self.customer_model.appendRow(item)
-        if rows and self.customer_edit.hasFocus():
-            self.customer_completer.complete()
-        return len(rows)
-
-    def _on_customer_chosen(self, index: QModelIndex) -> None:
-        self.choose_customer(int(index.data(ID_ROLE)), str(index.data(NAME_ROLE)))
+        return len(self.customer_edit.search()) if self.customer_edit is not None else 0
 
     def choose_customer(self, customer_id: int, name: str) -> None:
-        if self.customer_edit is None:
-            return
-        self._customer_timer.stop()
-        self._customer_id = customer_id
-        self._customer_name = name
-        self.customer_edit.setText(name)
-        self.errors.label("customer").hide()
+        if self.customer_edit is not None:
+            self.customer_edit.choose(customer_id, name)
 
     # -- products ---------------------------------------------------------------------------
 
@@ -300,7 +254,7 @@ class FeedbackDialog(QDialog):
         received = self.received_edit.date().toPython()
         assert isinstance(received, date)
         return FeedbackDraft(
-            customer_id=self._customer_id, product_id=self.product_combo.currentData(),
+            customer_id=self.customer_id, product_id=self.product_combo.currentData(),
             kind=str(self.kind_combo.currentData()), text=self.text_edit.toPlainText(),
             rating=self._rating_value(self.rating_combo.currentText()), received_on=received)
 

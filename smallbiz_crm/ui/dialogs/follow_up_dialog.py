@@ -1,28 +1,24 @@
-"""The follow-up form: who, when, what kind and why; plus the customer picker it uses."""
+"""The follow-up form: who, when, what kind and why."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import (
     QComboBox,
-    QCompleter,
     QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
-from smallbiz_crm.domain.records.customers import CustomerListRow
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.follow_ups import (
@@ -32,13 +28,9 @@ from smallbiz_crm.services.follow_ups import (
 )
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.models.follow_up_table import follow_up_icon, follow_up_kind_labels
+from smallbiz_crm.ui.widgets.customer_picker import CustomerPicker
 from smallbiz_crm.ui.widgets.form import FieldErrors
 from smallbiz_crm.ui.widgets.qt_helpers import named
-
-SEARCH_DELAY_MS = 150
-PICKER_LIMIT = 20
-NAME_ROLE = Qt.ItemDataRole.UserRole + 1
-ID_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
 def to_qdate(day: date) -> QDate:
@@ -47,84 +39,6 @@ def to_qdate(day: date) -> QDate:
 
 def from_qdate(value: QDate) -> date:
     return date(value.year(), value.month(), value.day())
-
-
-class CustomerPicker(QLineEdit):
-    """Type part of a name, phone or email; pick the customer from the list that opens."""
-
-    chosen = Signal(object)  # customer id or None
-
-    def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self._customer_id: int | None = None
-        self._customer_name = ""
-        self.setPlaceholderText(self.tr("Type part of a customer's name or phone…"))
-        self.setClearButtonEnabled(True)
-        self.matches = QStandardItemModel(self)
-        self.completer_ = QCompleter(self.matches, self)
-        self.completer_.setObjectName("customerCompleter")
-        # The service has already matched the text; the completer must not filter again.
-        self.completer_.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
-        self.completer_.setCompletionRole(NAME_ROLE)
-        self.completer_.setMaxVisibleItems(10)
-        self.setCompleter(self.completer_)
-        self._timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.search)
-        self.textEdited.connect(lambda _text: self._timer.start())
-        # The QModelIndex overload carries the customer id; the stubs do not model overloads.
-        self.completer_.activated[QModelIndex].connect(  # type: ignore[index]
-            lambda index: self.choose(int(index.data(ID_ROLE)), str(index.data(NAME_ROLE))))
-
-    def search(self) -> list[CustomerListRow]:
-        """Fill the list with the customers matching what is typed (at most 20)."""
-        self._timer.stop()
-        text = self.text().strip()
-        rows = self.services.customers.search(text, limit=PICKER_LIMIT) if text else []
-        self.matches.clear()
-        for row in rows:
-            extra = " · ".join(part for part in (row.company, row.phone or row.email) if part)
-            item = QStandardItem(f"{row.name}  ({extra})" if extra else row.name)
-            item.setData(row.name, NAME_ROLE)
-            item.setData(row.id, ID_ROLE)
-            item.setEditable(False)
-            self.matches.appendRow(item)
-        if rows and self.hasFocus():
-            self.completer_.complete()
-        return rows
-
-    def choose(self, customer_id: int | None, name: str = "") -> None:
-        self._timer.stop()
-        self._customer_id = customer_id
-        self._customer_name = name if customer_id is not None else ""
-        self.setText(self._customer_name)
-        self.chosen.emit(customer_id)
-
-    def customer_id(self) -> int | None:
-        """The picked customer; a full name typed without picking counts if only one has it."""
-        text = self.text().strip()
-        if not text:
-            return None
-        if self._customer_id is not None and text == self._customer_name:
-            return self._customer_id
-        exact = [row for row in self.services.customers.search(text, limit=PICKER_LIMIT)
-                 if row.name.casefold() == text.casefold()]
-        if len(exact) == 1:
-            self.choose(exact[0].id, exact[0].name)
-            return exact[0].id
-        return None
-
-    def problem(self) -> str:
-        """Why customer_id() is None, in words for the form."""
-        text = self.text().strip()
-        if not text:
-            return self.tr("Choose the customer to follow up with.")
-        exact = [row for row in self.services.customers.search(text, limit=PICKER_LIMIT)
-                 if row.name.casefold() == text.casefold()]
-        if len(exact) > 1:
-            return self.tr("Several customers are called '{0}'; pick one from the list."
-                           ).format(text)
-        return self.tr("Pick the customer from the list that opens as you type.")
 
 
 class FollowUpDialog(QDialog):
@@ -143,7 +57,7 @@ class FollowUpDialog(QDialog):
         today = services.clock().date()
 
         self.errors = FieldErrors()
-        self.customer_picker = named(CustomerPicker(services), "customerPicker")
+        self.customer_picker = named(CustomerPicker(services, phone_first=True), "customerPicker")
         self.due_edit = named(QDateEdit(), "dueEdit")
         self.due_edit.setCalendarPopup(True)
         self.due_edit.setDisplayFormat("ddd yyyy-MM-dd")
@@ -268,7 +182,8 @@ class FollowUpDialog(QDialog):
             fields = dict(exc.fields)
             if "customer" in fields and draft.customer_id is None:
                 # The picker knows better than the service what went wrong with the text.
-                fields["customer"] = self.customer_picker.problem()
+                fields["customer"] = self.customer_picker.problem(
+                    empty=self.tr("Choose the customer to follow up with."))
             self.errors.show(ValidationError(fields))
             return False
         except (NotFoundError, ConflictError) as exc:

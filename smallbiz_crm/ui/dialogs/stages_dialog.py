@@ -2,24 +2,18 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
-    QSplitter,
-    QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -28,20 +22,12 @@ from PySide6.QtWidgets import (
 from smallbiz_crm.domain.records.customers import StageRecord
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.registry import Services
+from smallbiz_crm.ui.dialogs.list_editor import COL_NAME, ListEditorDialog
+from smallbiz_crm.ui.dialogs.list_editor_layout import editor_form, heading_label
 from smallbiz_crm.ui.text import count_text
-from smallbiz_crm.ui.widgets.form import FieldErrors
-from smallbiz_crm.ui.widgets.qt_helpers import (
-    ask_save_changes,
-    item_with_id,
-    named,
-    set_current,
-)
+from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
 
-COL_NAME = 0
-COL_CUSTOMERS = 1
-COL_RHYTHM = 2
-ID_ROLE = Qt.ItemDataRole.UserRole
 MAX_RHYTHM_DAYS = 3650
 
 
@@ -84,59 +70,25 @@ class MoveCustomersDialog(QDialog):
         return int(value) if value is not None else None
 
 
-class StagesDialog(QDialog):
+class StagesDialog(ListEditorDialog[StageRecord]):
     """The stages in journey order beside an editor for the chosen one."""
 
-    changed = Signal()
+    UNSAVED_BOX = "unsavedStageBox"
 
     def __init__(self, services: Services, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.services = services
-        self.was_changed = False
-        self._stages: list[StageRecord] = []
-        self._current_id: int | None = None
-        self._dirty = False
+        super().__init__(services, parent)
         self.setObjectName("stagesDialog")
         self.setWindowTitle(self.tr("Journey stages"))
         self.resize(900, 520)
 
-        intro = QLabel(self.tr(
-            "Every customer sits on one stage of the journey. Each stage's playbook says what "
-            "to do for customers there; the contact rhythm is how often to be in touch. A "
-            "purchase moves a customer from the first stage to the second, and from the second "
-            "to the third."))
-        intro.setWordWrap(True)
-
-        self.stage_list = named(QTreeWidget(), "stageList")
-        self.stage_list.setHeaderLabels(
-            [self.tr("Stage"), self.tr("Customers"), self.tr("In touch every")])
-        self.stage_list.setRootIsDecorated(False)
-        self.stage_list.setUniformRowHeights(True)
-        self.stage_list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.stage_list.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_NAME, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(COL_CUSTOMERS, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(COL_RHYTHM, QHeaderView.ResizeMode.ResizeToContents)
+        self.stage_list = self.make_list(
+            "stageList", [self.tr("Stage"), self.tr("Customers"), self.tr("In touch every")])
         self.up_button = named(QPushButton(self.tr("Move &up")), "moveStageUp")
         self.down_button = named(QPushButton(self.tr("Move do&wn")), "moveStageDown")
-        self.new_button = named(QPushButton(self.tr("&New stage")), "newStage")
-        self.remove_button = named(QPushButton(self.tr("&Remove…")), "removeStage")
-        list_buttons = QHBoxLayout()
-        for button in (self.up_button, self.down_button, self.new_button, self.remove_button):
-            list_buttons.addWidget(button)
-        list_buttons.addStretch(1)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.stage_list, 1)
-        left_layout.addLayout(list_buttons)
+        new_button = self.make_new_button(self.tr("&New stage"), "newStage")
+        self.remove_button = self.make_delete_button("removeStage", self.tr("&Remove…"))
 
-        self.heading = named(QLabel(), "stageHeading")
-        font = self.heading.font()
-        font.setBold(True)
-        font.setPointSizeF(font.pointSizeF() * 1.15)
-        self.heading.setFont(font)
+        self.heading = heading_label("stageHeading")
         self.name_edit = named(QLineEdit(), "stageName")
         self.name_edit.setPlaceholderText(self.tr("e.g. First purchase"))
         self.rhythm_spin = named(QSpinBox(), "stageRhythm")
@@ -156,204 +108,88 @@ class StagesDialog(QDialog):
             "the third stage.")), "lapsedNote")
         self.lapsed_note.setWordWrap(True)
         self.lapsed_note.setForegroundRole(QPalette.ColorRole.PlaceholderText)
-        self.errors = FieldErrors()
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form = editor_form()
         self.errors.add_row(form, self.tr("Na&me"), "name", self.name_edit)
         self.errors.add_row(form, self.tr("&Contact every"), "contact_rhythm_days",
                             self.rhythm_spin)
         self.errors.add_row(form, self.tr("&Playbook"), "playbook", self.playbook_edit)
         form.addRow("", self.lapsed_note)
-        self.save_button = named(QPushButton(self.tr("&Save stage")), "saveStage")
-        self.save_button.setDefault(True)
-        save_row = QHBoxLayout()
-        save_row.addStretch(1)
-        save_row.addWidget(self.save_button)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.heading)
-        right_layout.addLayout(form, 1)
-        right_layout.addWidget(self.errors.general)
-        right_layout.addLayout(save_row)
+        self.save_button = self.make_save_button(self.tr("&Save stage"), "saveStage")
 
-        splitter = named(QSplitter(Qt.Orientation.Horizontal), "stagesSplitter")
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setChildrenCollapsible(False)
-        splitter.setSizes([400, 500])
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addWidget(splitter, 1)
-        layout.addWidget(buttons)
-
-        self.name_edit.textChanged.connect(self._mark_dirty)
-        self.rhythm_spin.valueChanged.connect(self._mark_dirty)
-        self.playbook_edit.textChanged.connect(self._mark_dirty)
-        self.stage_list.currentItemChanged.connect(self._on_current_changed)
+        self.arrange_side_by_side(
+            intro=self.tr(
+                "Every customer sits on one stage of the journey. Each stage's playbook says "
+                "what to do for customers there; the contact rhythm is how often to be in "
+                "touch. A purchase moves a customer from the first stage to the second, and "
+                "from the second to the third."),
+            list_buttons=[self.up_button, self.down_button, new_button, self.remove_button],
+            editor=[self.heading, form], save_button=self.save_button,
+            splitter_name="stagesSplitter", sizes=(400, 500))
+        self.watch(self.name_edit.textChanged, self.rhythm_spin.valueChanged,
+                   self.playbook_edit.textChanged)
         self.up_button.clicked.connect(lambda: self._on_move_clicked(-1))
         self.down_button.clicked.connect(lambda: self._on_move_clicked(1))
-        self.new_button.clicked.connect(self._on_new_clicked)
-        self.remove_button.clicked.connect(self._on_remove_clicked)
-        self.save_button.clicked.connect(self.save)
+        self.open_first()
 
-        self.reload()
-        if self._stages:
-            self.select_stage(self._stages[0].id)
-        else:
-            self.start_new()
+    # -- what the list and the editor show ---------------------------------------------------
 
-    # -- the list ---------------------------------------------------------------------------
+    def fetch(self) -> list[StageRecord]:
+        return self.services.journey.stages()
 
-    def reload(self, select_id: int | None = None) -> None:
-        """Refill the list in journey order; the editor is left as it is."""
-        self._stages = self.services.journey.stages()
-        wanted = select_id if select_id is not None else self._current_id
-        self.stage_list.blockSignals(True)
-        self.stage_list.clear()
-        for number, stage in enumerate(self._stages, start=1):
-            rhythm = (self.tr("{0} days").format(stage.contact_rhythm_days)
-                      if stage.contact_rhythm_days else "—")
-            item = QTreeWidgetItem([self.tr("{0}. {1}").format(number, stage.name),
-                                    f"{stage.customer_count:,}", rhythm])
-            item.setData(COL_NAME, ID_ROLE, stage.id)
-            for column in (COL_CUSTOMERS, COL_RHYTHM):
-                item.setTextAlignment(column, Qt.AlignmentFlag.AlignRight
-                                      | Qt.AlignmentFlag.AlignVCenter)
-            if stage.playbook:
-                item.setToolTip(COL_NAME, stage.playbook)
-            self.stage_list.addTopLevelItem(item)
-            if stage.id == wanted:
-                self.stage_list.setCurrentItem(item)
-        self.stage_list.blockSignals(False)
-        self._update_buttons()
+    def row_texts(self, record: StageRecord, number: int) -> list[str]:
+        rhythm = (self.tr("{0} days").format(record.contact_rhythm_days)
+                  if record.contact_rhythm_days else "—")
+        return [self.tr("{0}. {1}").format(number, record.name),
+                f"{record.customer_count:,}", rhythm]
 
-    def stage_ids(self) -> list[int]:
-        """The stage ids in journey order, as shown."""
-        return [stage.id for stage in self._stages]
+    def style_row(self, item: QTreeWidgetItem, record: StageRecord) -> None:
+        if record.playbook:
+            item.setToolTip(COL_NAME, record.playbook)
 
-    def _stage(self, stage_id: int | None) -> StageRecord | None:
-        return next((s for s in self._stages if s.id == stage_id), None)
-
-    def current_stage_id(self) -> int | None:
-        """The stage in the editor; None while a new one is being written."""
-        return self._current_id
-
-    def item_for(self, stage_id: int) -> QTreeWidgetItem | None:
-        return item_with_id(self.stage_list, stage_id, ID_ROLE)
-
-    def select_stage(self, stage_id: int) -> None:
-        item = self.item_for(stage_id)
-        if item is not None:
-            self.stage_list.setCurrentItem(item)
-
-    def _update_buttons(self) -> None:
-        ids = self.stage_ids()
-        row = ids.index(self._current_id) if self._current_id in ids else -1
-        self.up_button.setEnabled(row > 0)
-        self.down_button.setEnabled(0 <= row < len(ids) - 1)
-        self.remove_button.setEnabled(row >= 0 and len(ids) > 1)
-
-    def _on_current_changed(self, current: QTreeWidgetItem | None,
-                            previous: QTreeWidgetItem | None) -> None:
-        if current is None:
-            return
-        stage_id = current.data(COL_NAME, ID_ROLE)
-        if stage_id == self._current_id:
-            return
-        if not self._settle_unsaved():
-            # Stay on the stage being edited: the owner cancelled, or saving failed.
-            self.stage_list.blockSignals(True)
-            set_current(self.stage_list, previous)
-            self.stage_list.blockSignals(False)
-            return
-        self._load(self._stage(stage_id))
-        # Saving refilled the list (selecting the saved stage): point it at the clicked one.
-        self.stage_list.blockSignals(True)
-        set_current(self.stage_list, self.item_for(stage_id))
-        self.stage_list.blockSignals(False)
-
-    # -- the editor -------------------------------------------------------------------------
-
-    def _load(self, stage: StageRecord | None) -> None:
-        self._current_id = stage.id if stage is not None else None
-        self.name_edit.setText(stage.name if stage else "")
-        self.rhythm_spin.setValue((stage.contact_rhythm_days or 0) if stage else 0)
-        self.playbook_edit.setPlainText(stage.playbook if stage else "")
-        self.lapsed_note.setVisible(bool(stage and stage.is_lapsed))
-        self.errors.clear()
-        self._dirty = False
-        if stage is None:
+    def fill_editor(self, record: StageRecord | None) -> None:
+        self.name_edit.setText(record.name if record else "")
+        self.rhythm_spin.setValue((record.contact_rhythm_days or 0) if record else 0)
+        self.playbook_edit.setPlainText(record.playbook if record else "")
+        self.lapsed_note.setVisible(bool(record and record.is_lapsed))
+        if record is None:
             self.heading.setText(self.tr("New stage (added at the end)"))
         else:
             self.heading.setText(self.tr("{0} — {1}").format(
-                stage.name, count_text(stage.customer_count)))
-        self._update_buttons()
+                record.name, count_text(record.customer_count)))
 
-    def _mark_dirty(self, *_args: object) -> None:
-        self._dirty = True
+    def update_buttons(self) -> None:
+        ids = self.stage_ids()
+        current = self.current_id()
+        row = ids.index(current) if current in ids else -1
+        self.up_button.setEnabled(row > 0)
+        self.down_button.setEnabled(0 <= row < len(ids) - 1)
+        # A journey needs at least one stage.
+        self.remove_button.setEnabled(row >= 0 and len(ids) > 1)
 
-    def has_unsaved_changes(self) -> bool:
-        return self._dirty
+    def stage_ids(self) -> list[int]:
+        """The stage ids in journey order, as shown."""
+        return [stage.id for stage in self.records()]
 
-    def start_new(self) -> None:
-        """Empty the editor for a new stage (unsaved edits must be settled first)."""
-        self.stage_list.blockSignals(True)
-        set_current(self.stage_list, None)
-        self.stage_list.blockSignals(False)
-        self._load(None)
-        self.name_edit.setFocus()
+    def current_stage_id(self) -> int | None:
+        """The stage in the editor; None while a new one is being written."""
+        return self.current_id()
 
-    def _on_new_clicked(self) -> None:
-        if self._settle_unsaved():
-            self.start_new()
+    def select_stage(self, stage_id: int) -> None:
+        self.select(stage_id)
 
-    def save(self) -> bool:
-        """Add or edit the stage in the editor; on a mistake the typed text stays."""
+    # -- saving -----------------------------------------------------------------------------
+
+    def write(self, record_id: int | None) -> StageRecord:
+        """Add the stage in the editor at the end of the journey, or edit it."""
         rhythm = self.rhythm_spin.value() or None
-        try:
-            if self._current_id is None:
-                stage = self.services.journey.add(
-                    self.name_edit.text(), self.playbook_edit.toPlainText(), rhythm)
-            else:
-                stage = self.services.journey.edit(
-                    self._current_id, self.name_edit.text(), self.playbook_edit.toPlainText(),
-                    rhythm)
-        except ValidationError as exc:
-            self.errors.show(exc)
-            return False
-        except Exception as exc:
-            if not self._show_general(exc):
-                raise
-            return False
-        self._current_id = stage.id
-        self.reload(select_id=stage.id)
-        self._load(self._stage(stage.id))
-        self._note_changed()
-        return True
+        if record_id is None:
+            return self.services.journey.add(
+                self.name_edit.text(), self.playbook_edit.toPlainText(), rhythm)
+        return self.services.journey.edit(
+            record_id, self.name_edit.text(), self.playbook_edit.toPlainText(), rhythm)
 
-    def _settle_unsaved(self) -> bool:
-        """Ask about unsaved edits; True when it is fine to leave them (saved or discarded)."""
-        if not self._dirty:
-            return True
-        answer = ask_save_changes(self, self.tr("Save the changes to this stage?"),
-                                  "unsavedStageBox")
-        if answer == QMessageBox.StandardButton.Save:
-            return self.save()
-        if answer == QMessageBox.StandardButton.Discard:
-            self._dirty = False
-            return True
-        return False
-
-    def _show_general(self, exc: BaseException) -> bool:
-        message = user_message(exc)
-        if message is None:
-            return False
-        self.errors.show_message(message)
-        return True
+    def unsaved_question(self) -> str:
+        return self.tr("Save the changes to this stage?")
 
     # -- order ------------------------------------------------------------------------------
 
@@ -367,14 +203,18 @@ class StagesDialog(QDialog):
         ids.insert(target, ids.pop(row))
         self.services.journey.reorder(ids)
         self.reload()
-        self._note_changed()
+        self.note_changed()
 
     def _on_move_clicked(self, step: int) -> None:
-        if self._current_id is not None:
-            self.move_stage(self._current_id, step)
+        current = self.current_id()
+        if current is not None:
+            self.move_stage(current, step)
             self.stage_list.setFocus()
 
     # -- remove -----------------------------------------------------------------------------
+
+    def remove(self, record_id: int) -> None:
+        self.services.journey.remove(record_id, None)
 
     def remove_stage(self, stage_id: int, move_to: int | None) -> None:
         """Remove a stage, moving its customers (archived ones too) to `move_to`.
@@ -384,17 +224,11 @@ class StagesDialog(QDialog):
         """
         row = self.stage_ids().index(stage_id)
         self.services.journey.remove(stage_id, move_to)
-        if stage_id == self._current_id:
-            self._dirty = False
-            self._current_id = None
-        self.reload()
-        self._note_changed()
-        if self._current_id is None and self._stages:
-            self.select_stage(self._stages[min(row, len(self._stages) - 1)].id)
+        self.after_delete(stage_id, row)
 
     def ask_move_target(self, stage: StageRecord) -> int | None:
         """Ask where the stage's customers go; None when the owner cancels."""
-        others = [s for s in self._stages if s.id != stage.id]
+        others = [s for s in self.records() if s.id != stage.id]
         dialog = MoveCustomersDialog(stage.name, stage.customer_count, others, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return None
@@ -411,8 +245,9 @@ class StagesDialog(QDialog):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         return box.exec() == QMessageBox.StandardButton.Yes
 
-    def _on_remove_clicked(self) -> None:
-        stage = self._stage(self._current_id)
+    def on_delete_clicked(self) -> None:
+        # Customers cannot be left without a stage: ask where they go instead of "delete?".
+        stage = self.record(self.current_id())
         if stage is None:
             return
         if stage.customer_count:
@@ -439,13 +274,3 @@ class StagesDialog(QDialog):
             if message is None:
                 raise
             QMessageBox.warning(self, self.tr("Remove stage"), message)
-
-    # -- closing ----------------------------------------------------------------------------
-
-    def _note_changed(self) -> None:
-        self.was_changed = True
-        self.changed.emit()
-
-    def reject(self) -> None:
-        if self._settle_unsaved():
-            super().reject()
