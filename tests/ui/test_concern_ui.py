@@ -22,7 +22,7 @@ from smallbiz_crm.ui.dialogs.concern_dialog import (
     deadline_text,
     time_left_text,
 )
-from smallbiz_crm.ui.widgets.concerns_list import (
+from smallbiz_crm.ui.profile.concerns_list import (
     COL_CUSTOMER,
     COL_TIME_LEFT,
     CUSTOMER_ID_ROLE,

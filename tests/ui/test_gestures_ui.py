@@ -36,8 +36,8 @@ from smallbiz_crm.ui.models.gesture_table import (
 )
 from smallbiz_crm.ui.pages.gesture_filters import period_range
 from smallbiz_crm.ui.pages.gestures import GesturesPage
+from smallbiz_crm.ui.profile.gesture_ledger import GestureLedgerWidget
 from smallbiz_crm.ui.tasks import TaskRunner
-from smallbiz_crm.ui.widgets.gesture_ledger import GestureLedgerWidget
 
 # conftest's clock: Friday 2026-11-20, 10:00.
 

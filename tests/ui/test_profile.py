@@ -25,8 +25,8 @@ from smallbiz_crm.ui.models.timeline_table import (
     icon_name,
     kind_icon,
 )
-from smallbiz_crm.ui.widgets.profile import ProfilePanel
-from smallbiz_crm.ui.widgets.profile_header import birthday_text
+from smallbiz_crm.ui.profile.panel import ProfilePanel
+from smallbiz_crm.ui.profile.profile_header import birthday_text
 
 NOW = datetime(2026, 11, 20, 10, 0)
 

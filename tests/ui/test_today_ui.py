@@ -24,8 +24,8 @@ from smallbiz_crm.ui.pages.today import TodayPage
 from smallbiz_crm.ui.pages.today_board import ACTION_CALL, ACTION_DONE, ACTION_OPEN
 from smallbiz_crm.ui.pages.today_delegate import RowActionsDelegate
 from smallbiz_crm.ui.pages.today_model import ITEM_ROLE, TodayItem, TodayListModel
+from smallbiz_crm.ui.profile.concerns_list import COL_TIME_LEFT, CUSTOMER_ID_ROLE, OVERDUE_ROLE
 from smallbiz_crm.ui.tasks import TaskRunner
-from smallbiz_crm.ui.widgets.concerns_list import COL_TIME_LEFT, CUSTOMER_ID_ROLE, OVERDUE_ROLE
 
 NOW = datetime(2026, 11, 20, 10, 0)  # the fixed clock of tests/conftest.py: a Friday
 TODAY = NOW.date()

@@ -10,8 +10,8 @@ from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.changes import ChangeChannel
 from smallbiz_crm.ui.pages.customers import CustomersPage
 from smallbiz_crm.ui.pages.welcome import WelcomePage
+from smallbiz_crm.ui.profile.panel import ProfilePanel
 from smallbiz_crm.ui.tasks import TaskRunner
-from smallbiz_crm.ui.widgets.profile import ProfilePanel
 
 # Changes that alter the choices of the filter combos.
 _FILTER_AREAS = (Area.STAGES, Area.PERSONAS, Area.TAGS)

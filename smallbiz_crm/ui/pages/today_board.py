@@ -27,7 +27,7 @@ from smallbiz_crm.ui.pages.today_model import (
     follow_up_item,
     losing_item,
 )
-from smallbiz_crm.ui.widgets.concerns_list import COL_CUSTOMER, COL_DUE
+from smallbiz_crm.ui.profile.concerns_list import COL_CUSTOMER, COL_DUE
 from smallbiz_crm.ui.widgets.qt_helpers import named
 
 ACTION_DONE = "done"

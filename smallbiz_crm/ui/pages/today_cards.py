@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from smallbiz_crm.services.concerns import ConcernRow
 from smallbiz_crm.services.today import LIST_LIMIT
 from smallbiz_crm.ui.pages.today_delegate import alert_colour
-from smallbiz_crm.ui.widgets.concerns_list import ConcernsList
+from smallbiz_crm.ui.profile.concerns_list import ConcernsList
 from smallbiz_crm.ui.widgets.qt_helpers import named
 
 CARD_RADIUS = 8

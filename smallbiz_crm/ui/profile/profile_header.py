@@ -9,7 +9,7 @@ from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from smallbiz_crm.domain.records.customers import CustomerRecord, PersonaRecord
-from smallbiz_crm.ui.widgets.profile_parts import (
+from smallbiz_crm.ui.profile.profile_parts import (
     MUTED,
     QUOTE_STYLE,
     bold_label,

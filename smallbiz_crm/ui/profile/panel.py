@@ -8,11 +8,11 @@ from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QStackedLayout, QVBox
 from smallbiz_crm.domain.records.timeline import ProfileData
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.ui.widgets.profile_header import ContactSection, PersonaSection, ProfileHeader
-from smallbiz_crm.ui.widgets.profile_journey import JourneySection
-from smallbiz_crm.ui.widgets.profile_notes import NotesSection, ReferralsSection, TagsSection
-from smallbiz_crm.ui.widgets.profile_parts import MUTED, section_column
-from smallbiz_crm.ui.widgets.profile_timeline import TimelineSection
+from smallbiz_crm.ui.profile.profile_header import ContactSection, PersonaSection, ProfileHeader
+from smallbiz_crm.ui.profile.profile_journey import JourneySection
+from smallbiz_crm.ui.profile.profile_notes import NotesSection, ReferralsSection, TagsSection
+from smallbiz_crm.ui.profile.profile_parts import MUTED, section_column
+from smallbiz_crm.ui.profile.profile_timeline import TimelineSection
 
 
 class ProfilePanel(QWidget):
@@ -71,7 +71,7 @@ class ProfilePanel(QWidget):
         self.show_customer(None)
 
     def _build_gestures(self) -> QWidget:
-        from smallbiz_crm.ui.widgets.gesture_ledger import GestureLedgerWidget
+        from smallbiz_crm.ui.profile.gesture_ledger import GestureLedgerWidget
 
         section = QWidget(objectName="gesturesSection")
         column = section_column(section, self.tr("Gestures"))

@@ -7,13 +7,13 @@ from PySide6.QtWidgets import QGridLayout, QLabel, QSizePolicy, QWidget
 
 from smallbiz_crm.domain.labels import stage_reason_label
 from smallbiz_crm.domain.records.customers import StageChangeRecord, StageRecord
-from smallbiz_crm.ui.text import day_text
-from smallbiz_crm.ui.widgets.profile_parts import (
+from smallbiz_crm.ui.profile.profile_parts import (
     QUOTE_STYLE,
     bold_label,
     plain_label,
     section_column,
 )
+from smallbiz_crm.ui.text import day_text
 
 
 class JourneySection(QWidget):

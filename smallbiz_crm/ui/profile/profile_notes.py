@@ -6,13 +6,13 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QLabel, QSizePolicy, QWidget
 
 from smallbiz_crm.domain.records.timeline import ProfileData
-from smallbiz_crm.ui.widgets.flow_layout import FlowLayout
-from smallbiz_crm.ui.widgets.profile_parts import (
+from smallbiz_crm.ui.profile.profile_parts import (
     customer_links,
     link_label,
     plain_label,
     section_column,
 )
+from smallbiz_crm.ui.widgets.flow_layout import FlowLayout
 
 
 class TagsSection(QWidget):

@@ -26,7 +26,7 @@ from smallbiz_crm.ui.models.timeline_table import (
     DETAIL_ROLE,
     TimelineTableModel,
 )
-from smallbiz_crm.ui.widgets.profile_parts import MUTED, plain_label, section_column
+from smallbiz_crm.ui.profile.profile_parts import MUTED, plain_label, section_column
 
 Index = QModelIndex | QPersistentModelIndex
 ICON_SIZE = 18
