@@ -190,7 +190,7 @@ class FileActions(QObject):
     def print_checklist(self) -> None:
         from smallbiz_crm.ui.dialogs.pdf_preview import preview_checklist
 
-        preview_checklist(self.ctx.window, self.services, self.tasks, log_file=self.log_file)
+        preview_checklist(self.ctx.window, self.services, self.tasks, log_file=self.ctx.log_file)
 
     def enter_checklist_results(self) -> None:
         from smallbiz_crm.services.checklist import last_checklist

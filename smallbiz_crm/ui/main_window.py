@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QListWidget,
@@ -62,6 +62,7 @@ class MainWindow(QMainWindow):
         self.tasks = TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self.channel = ChangeChannel(self)
+        self.duties: QObject | None = None  # the start-up duties, set by the app
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(QSize(1280, 800))
@@ -130,7 +131,7 @@ class MainWindow(QMainWindow):
         self.feedback_page = FeedbackPage(services, self.tasks)
         self.gestures_page = GesturesPage(services, self.tasks)
         self.insights_page = InsightsPage(services, self.tasks)
-        built: dict[int, QWidget] = {
+        built: dict[int, Any] = {  # pages differ; each has refresh() and its signals
             PAGE_TODAY: self.today_page, PAGE_CUSTOMERS: self.customers,
             PAGE_FOLLOW_UPS: self.follow_ups_page, PAGE_GESTURES: self.gestures_page,
             PAGE_FEEDBACK: self.feedback_page, PAGE_INSIGHTS: self.insights_page}
