@@ -90,7 +90,7 @@ def item_rows(item: ChecklistItem, layout: LineLayout, printed_year: int) -> Any
 
 
 @functools.cache
-def item_kinds() -> Any:
+def item_kinds() -> Any:  # noqa: C901 - one Flowable class, defined on first use
     from reportlab.platypus.flowables import Flowable
 
     class ItemBlock(Flowable):  # type: ignore[misc]

@@ -184,8 +184,9 @@ class DuplicateService:
 
     # -- finding ----------------------------------------------------------------------------
 
-    def find_pairs(self, limit: int = 500, ignore: Collection[frozenset[int]] = (),
-                   cancelled: Callable[[], bool] = _never_cancelled) -> list[DuplicatePair]:
+    def find_pairs(  # noqa: C901 - one pass over the candidates, a branch per rule
+            self, limit: int = 500, ignore: Collection[frozenset[int]] = (),
+            cancelled: Callable[[], bool] = _never_cancelled) -> list[DuplicatePair]:
         """Likely duplicates among customers not archived, surest first, at most `limit`.
 
         Customers sharing an email, phone or name are each paired with the oldest of them

@@ -174,7 +174,8 @@ class _Planner:
     def cell(self, cells: Sequence[str], name: str) -> str:
         return _first(cells, self.columns.get(name))
 
-    def plan_row(self, row: RawRow, notices: list[ImportProblem]) -> tuple[
+    def plan_row(  # noqa: C901 - one branch per field a contact file may fill
+            self, row: RawRow, notices: list[ImportProblem]) -> tuple[
             PlannedCustomer | None, dict[str, str]]:
         if row.error:
             return None, {"card": row.error}
