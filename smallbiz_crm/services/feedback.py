@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, delete, func, select, update
 from sqlalchemy.orm import Session, aliased
@@ -16,6 +15,14 @@ from smallbiz_crm.domain.kinds import (
     FollowUpKind,
     FollowUpSource,
     FollowUpStatus,
+)
+from smallbiz_crm.domain.records.feedback import (
+    NO_PRODUCT,
+    FeedbackCount,
+    FeedbackDraft,
+    FeedbackFilter,
+    FeedbackRow,
+    ProductRecord,
 )
 from smallbiz_crm.domain.validation import (
     Collector,
@@ -32,8 +39,6 @@ from smallbiz_crm.services.names import clashing_id
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import Customer, Feedback, FollowUp, Product
 
-# The product filter value meaning "feedback about no particular product" (row ids start at 1).
-NO_PRODUCT = 0
 MIN_RATING = 1
 MAX_RATING = 5
 STATUS_ORDER: tuple[FeedbackStatus, ...] = tuple(FeedbackStatus)
@@ -45,76 +50,6 @@ QUOTE_CHARS = 60
 
 _RANK = {FeedbackStatus.NEW: 0, FeedbackStatus.CONSIDERED: 1, FeedbackStatus.PLANNED: 2,
          FeedbackStatus.DONE: 3, FeedbackStatus.DECLINED: 3}
-
-
-# -- records --------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class ProductRecord:
-    id: int
-    name: str
-    description: str = ""
-    archived: bool = False
-    feedback_count: int = 0
-    open_count: int = 0  # feedback still new, considered or planned
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackDraft:
-    """What the owner typed into the feedback form, before validation."""
-
-    customer_id: int | None
-    product_id: int | None
-    kind: str
-    text: str
-    rating: int | None = None
-    received_on: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackRow:
-    """One piece of feedback with the names it is shown with."""
-
-    id: int
-    customer_id: int
-    customer_name: str
-    product_id: int | None
-    product_name: str  # "" when it is about no particular product
-    kind: str
-    text: str
-    rating: int | None
-    status: str
-    received_on: date
-    status_changed_at: datetime | None
-    customer_told_at: datetime | None
-    # The open "tell them" follow-up's due date, if one is waiting.
-    tell_them_due_on: date | None = None
-
-    @property
-    def is_closed(self) -> bool:
-        return FeedbackStatus(self.status).is_closed
-
-    @property
-    def owes_news(self) -> bool:
-        return self.is_closed and self.customer_told_at is None
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackFilter:
-    """Which feedback to list; None means any. product_id NO_PRODUCT: about no product."""
-
-    product_id: int | None = None
-    status: str | None = None
-    kind: str | None = None
-    customer_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackCount:
-    product_id: int | None
-    product_name: str
-    status: str
-    count: int
 
 
 # -- rules ----------------------------------------------------------------------------------

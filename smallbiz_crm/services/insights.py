@@ -17,9 +17,10 @@ from sqlalchemy.orm import Session
 
 from smallbiz_crm.domain.journey import is_move_up
 from smallbiz_crm.domain.kinds import StageChangeReason
+from smallbiz_crm.domain.records.concerns import MonthShare
 from smallbiz_crm.domain.records.customers import StageRecord
 from smallbiz_crm.services.clock import Clock, system_clock
-from smallbiz_crm.services.concerns import ConcernService, MonthShare
+from smallbiz_crm.services.concerns import ConcernService
 from smallbiz_crm.services.gestures import DEFAULT_WINDOW_DAYS
 from smallbiz_crm.services.journey import stage_record
 from smallbiz_crm.store.engine import Database

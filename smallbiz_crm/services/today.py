@@ -13,14 +13,11 @@ from sqlalchemy.orm import Session
 
 from smallbiz_crm.domain.calendar import END_OF_BUSINESS_DAY
 from smallbiz_crm.domain.kinds import FollowUpKind, FollowUpStatus
+from smallbiz_crm.domain.records.concerns import ConcernRow
+from smallbiz_crm.domain.records.follow_ups import FollowUpFilter, FollowUpRow, FollowUpScope
 from smallbiz_crm.services.clock import Clock, system_clock
-from smallbiz_crm.services.concerns import ConcernRow, ConcernService, local_naive
-from smallbiz_crm.services.follow_ups import (
-    FollowUpFilter,
-    FollowUpRow,
-    FollowUpScope,
-    FollowUpService,
-)
+from smallbiz_crm.services.concerns import ConcernService, local_naive
+from smallbiz_crm.services.follow_ups import FollowUpService
 from smallbiz_crm.services.touch import LosingTouchRow
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import Concern, Customer, FollowUp, JourneyStage

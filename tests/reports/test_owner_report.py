@@ -12,13 +12,13 @@ from datetime import date, datetime
 
 from pypdf import PdfReader
 
+from smallbiz_crm.domain.records.concerns import MonthShare
 from smallbiz_crm.reports.owner_report import (
     month_label,
     period_text,
     share_text,
     write_owner_report,
 )
-from smallbiz_crm.services.concerns import MonthShare
 from smallbiz_crm.services.insights import (
     BestCustomer,
     BestCustomerFigures,

@@ -12,14 +12,10 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.follow_ups import FollowUpDraft, FollowUpFilter
 from smallbiz_crm.services import settings
 from smallbiz_crm.services.cadences import CadenceService
-from smallbiz_crm.services.follow_ups import (
-    FollowUpDraft,
-    FollowUpFilter,
-    FollowUpService,
-    SnoozeChoice,
-)
+from smallbiz_crm.services.follow_ups import FollowUpService, SnoozeChoice
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.cadences_dialog import ApplyCadenceDialog, CadencesDialog
 from smallbiz_crm.ui.dialogs.follow_up_dialog import FollowUpDialog, to_qdate

@@ -9,12 +9,10 @@ from sqlalchemy import select
 
 from smallbiz_crm.domain.kinds import FeedbackKind, FeedbackStatus
 from smallbiz_crm.domain.records.customers import CustomerDraft
+from smallbiz_crm.domain.records.feedback import NO_PRODUCT, FeedbackDraft, FeedbackFilter
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.feedback import (
-    NO_PRODUCT,
-    FeedbackDraft,
-    FeedbackFilter,
     FeedbackService,
     ProductService,
     can_move,

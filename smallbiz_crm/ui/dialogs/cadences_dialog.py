@@ -31,14 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.kinds import CadenceTrigger, FollowUpKind
+from smallbiz_crm.domain.records.cadences import CadenceDraft, CadenceRecord, CadenceStepDraft
 from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.cadences import (
-    MAX_OFFSET_DAYS,
-    CadenceDraft,
-    CadenceRecord,
-    CadenceStepDraft,
-    step_due,
-)
+from smallbiz_crm.services.cadences import MAX_OFFSET_DAYS, step_due
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.settings import AUTO_PURCHASE_CADENCE

@@ -23,8 +23,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smallbiz_crm.domain.records.feedback import ProductRecord
 from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.feedback import ProductRecord
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.widgets.form import FieldErrors
 from smallbiz_crm.ui.widgets.qt_helpers import item_with_id, named, set_current, tree_items

@@ -34,14 +34,10 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.kinds import FeedbackStatus
+from smallbiz_crm.domain.records.feedback import NO_PRODUCT, FeedbackFilter, FeedbackRow
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.feedback import (
-    NO_PRODUCT,
-    FeedbackFilter,
-    FeedbackRow,
-    can_move,
-)
+from smallbiz_crm.services.feedback import can_move
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.feedback_dialog import FeedbackDialog
 from smallbiz_crm.ui.dialogs.products_dialog import ProductsDialog

@@ -33,16 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.kinds import FollowUpStatus
-from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.errors import ConflictError, NotFoundError
-from smallbiz_crm.services.follow_ups import (
+from smallbiz_crm.domain.records.follow_ups import (
     DEFAULT_LIMIT,
     DueSummary,
     FollowUpFilter,
     FollowUpRow,
     FollowUpScope,
-    SnoozeChoice,
 )
+from smallbiz_crm.domain.validation import ValidationError
+from smallbiz_crm.services.errors import ConflictError, NotFoundError
+from smallbiz_crm.services.follow_ups import SnoozeChoice
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.cadences_dialog import ApplyCadenceDialog, CadencesDialog
 from smallbiz_crm.ui.dialogs.follow_up_dialog import FollowUpDialog, from_qdate, to_qdate

@@ -58,11 +58,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smallbiz_crm.domain.records.concerns import ConcernRow
+from smallbiz_crm.domain.records.follow_ups import FollowUpRow, FollowUpScope
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.logs import log
-from smallbiz_crm.services.concerns import ConcernRow
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
-from smallbiz_crm.services.follow_ups import FollowUpRow, FollowUpScope, SnoozeChoice
+from smallbiz_crm.services.follow_ups import SnoozeChoice
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.today import (
     BIRTHDAY_DAYS,
