@@ -29,7 +29,8 @@ from smallbiz_crm.ui.models.follow_up_table import (
     OVERDUE_COLOUR,
     FollowUpTableModel,
 )
-from smallbiz_crm.ui.pages.follow_ups import PICK_DATE, DatePickDialog, FollowUpsPage
+from smallbiz_crm.ui.pages.follow_ups import FollowUpsPage
+from smallbiz_crm.ui.pages.follow_ups_actions import PICK_DATE, DatePickDialog
 from smallbiz_crm.ui.tasks import TaskRunner
 
 NOW = datetime(2026, 11, 20, 10, 0)  # the fixed clock of tests/conftest.py: a Friday
