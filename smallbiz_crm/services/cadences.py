@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, select
@@ -12,6 +11,12 @@ from sqlalchemy.orm import Session, lazyload
 
 from smallbiz_crm.domain.calendar import BusinessCalendar
 from smallbiz_crm.domain.kinds import CadenceTrigger, FollowUpKind, FollowUpSource, FollowUpStatus
+from smallbiz_crm.domain.records.cadences import (
+    CadenceDraft,
+    CadenceRecord,
+    CadenceStepDraft,
+    CadenceStepRecord,
+)
 from smallbiz_crm.domain.settings import AUTO_PURCHASE_CADENCE
 from smallbiz_crm.domain.validation import (
     EARLIEST_DATE,
@@ -40,51 +45,6 @@ GREETED_CHUNK = 500
 # Only one template per trigger fires on its own, so a purchase never makes two thank-yous.
 AUTOMATIC_TRIGGERS = frozenset({CadenceTrigger.PURCHASE.value, CadenceTrigger.BIRTHDAY.value,
                                 CadenceTrigger.NEW_PROSPECT.value})
-
-
-@dataclass(frozen=True, slots=True)
-class CadenceStepDraft:
-    offset_days: int
-    kind: str
-    reason: str
-    needs_consent: bool = False
-    id: int | None = None  # an existing step keeps its id, so its follow-ups stay linked
-
-
-@dataclass(frozen=True, slots=True)
-class CadenceDraft:
-    name: str
-    trigger: str = CadenceTrigger.MANUAL.value
-    active: bool = True
-    steps: tuple[CadenceStepDraft, ...] = field(default=())
-
-
-@dataclass(frozen=True, slots=True)
-class CadenceStepRecord:
-    id: int
-    position: int
-    offset_days: int
-    kind: str
-    reason: str
-    needs_consent: bool
-
-    def to_draft(self) -> CadenceStepDraft:
-        return CadenceStepDraft(offset_days=self.offset_days, kind=self.kind,
-                                reason=self.reason, needs_consent=self.needs_consent, id=self.id)
-
-
-@dataclass(frozen=True, slots=True)
-class CadenceRecord:
-    id: int
-    name: str
-    trigger: str
-    active: bool
-    steps: tuple[CadenceStepRecord, ...]
-    version: int
-
-    def to_draft(self) -> CadenceDraft:
-        return CadenceDraft(name=self.name, trigger=self.trigger, active=self.active,
-                            steps=tuple(step.to_draft() for step in self.steps))
 
 
 def cadence_record(row: CadenceTemplate) -> CadenceRecord:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import ColumnElement, Integer, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from smallbiz_crm.domain.kinds import Channel, ConcernKind
-from smallbiz_crm.domain.records.concerns import MonthShare
+from smallbiz_crm.domain.records.concerns import ConcernDraft, ConcernRecord, ConcernRow, MonthShare
 from smallbiz_crm.domain.validation import Collector, ValidationError, check_long_text, check_when
 from smallbiz_crm.services.calendar_settings import load_calendar, recompute_open_deadlines
 from smallbiz_crm.services.clock import Clock, system_clock
@@ -22,60 +21,6 @@ from smallbiz_crm.store.models import Concern, Customer
 # A received or answered time a little after "now" is the clocks of two machines disagreeing,
 # not a typo; anything later is refused.
 CLOCK_SLACK = timedelta(minutes=5)
-
-
-@dataclass(frozen=True, slots=True)
-class ConcernDraft:
-    """What the owner typed when logging a concern, before validation."""
-
-    customer_id: int
-    kind: str  # a ConcernKind value
-    channel: str  # a Channel value
-    received_at: datetime
-    summary: str
-
-
-@dataclass(frozen=True, slots=True)
-class ConcernRecord:
-    id: int
-    customer_id: int
-    kind: str
-    channel: str
-    received_at: datetime
-    summary: str
-    response_due_at: datetime
-    responded_at: datetime | None
-    response_note: str
-    resolved_at: datetime | None
-    version: int
-
-    @property
-    def answered_in_time(self) -> bool | None:
-        """True/False once answered; None while still waiting for an answer."""
-        if self.responded_at is None:
-            return None
-        return self.responded_at <= self.response_due_at
-
-    def is_overdue(self, now: datetime) -> bool:
-        return self.responded_at is None and now > self.response_due_at
-
-
-@dataclass(frozen=True, slots=True)
-class ConcernRow:
-    """One concern waiting for an answer, with who asked and how long is left."""
-
-    id: int
-    customer_id: int
-    customer_name: str
-    customer_phone: str
-    kind: str
-    channel: str
-    received_at: datetime
-    summary: str
-    response_due_at: datetime
-    # Deadline minus now: negative once overdue.
-    time_left: timedelta
-    overdue: bool
 
 
 def concern_record(row: Concern) -> ConcernRecord:

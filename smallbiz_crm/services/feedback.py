@@ -1,13 +1,12 @@
-"""Products the owner keeps, and customer feedback on them through to "we told them"."""
+"""Customer feedback on the shop's products, from "new" through to "we told them"."""
 
 from __future__ import annotations
 
 import builtins
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import ColumnElement, and_, delete, func, select, update
+from sqlalchemy import ColumnElement, and_, delete, func, select
 from sqlalchemy.orm import Session, aliased
 
 from smallbiz_crm.domain.kinds import (
@@ -17,23 +16,26 @@ from smallbiz_crm.domain.kinds import (
     FollowUpSource,
     FollowUpStatus,
 )
+from smallbiz_crm.domain.records.feedback import (
+    NO_PRODUCT,
+    FeedbackCount,
+    FeedbackDraft,
+    FeedbackFilter,
+    FeedbackRow,
+)
 from smallbiz_crm.domain.validation import (
     Collector,
     ValidationError,
     check_long_text,
-    check_name,
     check_when,
 )
 from smallbiz_crm.services.calendar_settings import load_calendar
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.customer_clock import refresh_next_follow_up
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.names import clashing_id
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import Customer, Feedback, FollowUp, Product
 
-# The product filter value meaning "feedback about no particular product" (row ids start at 1).
-NO_PRODUCT = 0
 MIN_RATING = 1
 MAX_RATING = 5
 STATUS_ORDER: tuple[FeedbackStatus, ...] = tuple(FeedbackStatus)
@@ -45,76 +47,6 @@ QUOTE_CHARS = 60
 
 _RANK = {FeedbackStatus.NEW: 0, FeedbackStatus.CONSIDERED: 1, FeedbackStatus.PLANNED: 2,
          FeedbackStatus.DONE: 3, FeedbackStatus.DECLINED: 3}
-
-
-# -- records --------------------------------------------------------------------------------
-
-@dataclass(frozen=True, slots=True)
-class ProductRecord:
-    id: int
-    name: str
-    description: str = ""
-    archived: bool = False
-    feedback_count: int = 0
-    open_count: int = 0  # feedback still new, considered or planned
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackDraft:
-    """What the owner typed into the feedback form, before validation."""
-
-    customer_id: int | None
-    product_id: int | None
-    kind: str
-    text: str
-    rating: int | None = None
-    received_on: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackRow:
-    """One piece of feedback with the names it is shown with."""
-
-    id: int
-    customer_id: int
-    customer_name: str
-    product_id: int | None
-    product_name: str  # "" when it is about no particular product
-    kind: str
-    text: str
-    rating: int | None
-    status: str
-    received_on: date
-    status_changed_at: datetime | None
-    customer_told_at: datetime | None
-    # The open "tell them" follow-up's due date, if one is waiting.
-    tell_them_due_on: date | None = None
-
-    @property
-    def is_closed(self) -> bool:
-        return FeedbackStatus(self.status).is_closed
-
-    @property
-    def owes_news(self) -> bool:
-        return self.is_closed and self.customer_told_at is None
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackFilter:
-    """Which feedback to list; None means any. product_id NO_PRODUCT: about no product."""
-
-    product_id: int | None = None
-    status: str | None = None
-    kind: str | None = None
-    customer_id: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class FeedbackCount:
-    product_id: int | None
-    product_name: str
-    status: str
-    count: int
 
 
 # -- rules ----------------------------------------------------------------------------------
@@ -145,90 +77,6 @@ def tell_them_reason(product_name: str, text: str, status: str) -> str:
     outcome = "is done" if status == FeedbackStatus.DONE.value else "was declined"
     about = f"{product_name} — " if product_name else ""
     return f"Tell them: {about}{quote(text)} {outcome}"
-
-
-# -- products -------------------------------------------------------------------------------
-
-class ProductService:
-    def __init__(self, db: Database) -> None:
-        self.db = db
-
-    def all(self, include_archived: bool = True) -> builtins.list[ProductRecord]:
-        """Products by name, each with how much feedback it has (and how much is open)."""
-        open_values = [s.value for s in FeedbackStatus if not s.is_closed]
-        with self.db.read() as session:
-            counts = {
-                product_id: (total, open_count)
-                for product_id, total, open_count in session.execute(
-                    select(Feedback.product_id, func.count(),
-                           func.count().filter(Feedback.status.in_(open_values)))
-                    .where(Feedback.product_id.is_not(None))
-                    .group_by(Feedback.product_id))}
-            query = select(Product).order_by(Product.name)
-            if not include_archived:
-                query = query.where(Product.archived.is_(False))
-            return [_product_record(p, *counts.get(p.id, (0, 0)))
-                    for p in session.scalars(query)]
-
-    def get(self, product_id: int) -> ProductRecord:
-        with self.db.read() as session:
-            return _product_record(_load_product(session, product_id))
-
-    def add(self, name: str, description: str = "") -> ProductRecord:
-        errors = Collector()
-        clean = check_name(name, errors, label="Product name")
-        description = check_long_text(description, errors, "description", "The description")
-        with self.db.unit_of_work() as session:
-            if clean and clashing_id(session, Product, clean) is not None:
-                errors.add("name", f"There is already a product called '{clean}'.")
-            errors.raise_if_any()
-            product = Product(name=clean, description=description)
-            session.add(product)
-            session.flush()
-            return _product_record(product)
-
-    def rename(self, product_id: int, name: str) -> ProductRecord:
-        errors = Collector()
-        clean = check_name(name, errors, label="Product name")
-        with self.db.unit_of_work() as session:
-            clash = clashing_id(session, Product, clean) if clean else None
-            if clash is not None and clash != product_id:
-                errors.add("name", f"There is already a product called '{clean}'.")
-            errors.raise_if_any()
-            product = _load_product(session, product_id)
-            product.name = clean
-            session.flush()
-            return _product_record(product)
-
-    def archive(self, product_id: int, archived: bool = True) -> ProductRecord:
-        """An archived product keeps its feedback but is no longer offered for new feedback."""
-        with self.db.unit_of_work() as session:
-            product = _load_product(session, product_id)
-            product.archived = archived
-            session.flush()
-            return _product_record(product)
-
-    def delete(self, product_id: int) -> None:
-        """Its feedback stays, with its text, as feedback about no particular product."""
-        with self.db.unit_of_work() as session:
-            # The foreign key would do this too; doing it here does not depend on the pragma.
-            session.execute(update(Feedback).where(Feedback.product_id == product_id)
-                            .values(product_id=None))
-            session.execute(delete(Product).where(Product.id == product_id))
-
-
-def _product_record(product: Product, feedback_count: int = 0,
-                    open_count: int = 0) -> ProductRecord:
-    return ProductRecord(id=product.id, name=product.name, description=product.description,
-                         archived=product.archived, feedback_count=feedback_count,
-                         open_count=open_count)
-
-
-def _load_product(session: Session, product_id: int) -> Product:
-    product = session.get(Product, product_id)
-    if product is None:
-        raise NotFoundError("That product no longer exists.")
-    return product
 
 
 # -- feedback -------------------------------------------------------------------------------

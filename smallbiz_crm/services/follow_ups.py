@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -12,6 +11,14 @@ from sqlalchemy import ColumnElement, and_, case, column, func, select, table, t
 from sqlalchemy.orm import Session
 
 from smallbiz_crm.domain.kinds import FollowUpKind, FollowUpSource, FollowUpStatus
+from smallbiz_crm.domain.records.follow_ups import (
+    DueSummary,
+    FollowUpDraft,
+    FollowUpFilter,
+    FollowUpRecord,
+    FollowUpRow,
+    FollowUpScope,
+)
 from smallbiz_crm.domain.search import fts_query
 from smallbiz_crm.domain.validation import EARLIEST_DATE, Collector, check_long_text
 from smallbiz_crm.services.calendar_settings import load_calendar
@@ -23,103 +30,16 @@ from smallbiz_crm.store.models import Customer, FollowUp, JourneyStage, Persona
 
 # A due date this far ahead is almost surely a mistyped year.
 MAX_DAYS_AHEAD = 5 * 366
-# What one list call returns at most; the page says when there are more.
-DEFAULT_LIMIT = 1000
 # "This week" is today and the six days after it: never nearly empty on a Saturday.
 WEEK_DAYS = 7
 # The customer search index (an FTS5 table the ORM does not map), for "by customer" filters.
 _FTS = table("customer_fts", column("rowid"))
 
 
-class FollowUpScope(StrEnum):
-    OVERDUE = "overdue"
-    TODAY = "today"
-    THIS_WEEK = "this_week"
-    OPEN = "open"
-    DONE = "done"  # completed or skipped
-    ALL = "all"
-
-
 class SnoozeChoice(StrEnum):
     TOMORROW = "tomorrow"
     NEXT_BUSINESS_DAY = "next_business_day"
     NEXT_WEEK = "next_week"
-
-
-@dataclass(frozen=True, slots=True)
-class FollowUpDraft:
-    """What the owner typed into the follow-up form, before validation."""
-
-    customer_id: int | None
-    due_on: date | None
-    kind: str = FollowUpKind.CALL.value
-    reason: str = ""
-
-
-@dataclass(frozen=True, slots=True)
-class FollowUpRecord:
-    id: int
-    customer_id: int
-    customer_name: str
-    due_on: date
-    kind: str
-    reason: str
-    status: str
-    completed_at: datetime | None
-    outcome: str
-    snooze_count: int
-    source: str
-    cadence_step_id: int | None
-    interaction_id: int | None
-    feedback_id: int | None
-    concern_id: int | None
-    created_at: datetime
-    version: int
-
-    def to_draft(self) -> FollowUpDraft:
-        return FollowUpDraft(customer_id=self.customer_id, due_on=self.due_on, kind=self.kind,
-                             reason=self.reason)
-
-
-@dataclass(frozen=True, slots=True)
-class FollowUpRow:
-    """One line of a follow-up list, with what the owner needs to make the call."""
-
-    id: int
-    customer_id: int
-    customer_name: str
-    phone: str
-    persona_name: str
-    persona_hint: str  # the persona's "how to talk to them"
-    stage_name: str
-    due_on: date
-    kind: str
-    reason: str
-    status: str
-    overdue: bool
-    outcome: str = ""
-    completed_at: datetime | None = None
-    snooze_count: int = 0
-    source: str = FollowUpSource.MANUAL.value
-
-
-@dataclass(frozen=True, slots=True)
-class FollowUpFilter:
-    """Which follow-ups a list shows. Open scopes leave out archived customers."""
-
-    scope: str = FollowUpScope.OPEN.value
-    kind: str | None = None
-    customer_id: int | None = None
-    customer_text: str = ""  # search words matched like the customer search box
-    limit: int | None = DEFAULT_LIMIT
-    offset: int = 0
-
-
-@dataclass(frozen=True, slots=True)
-class DueSummary:
-    overdue: int
-    today: int
-    this_week: int  # due today or in the next six days (includes today)
 
 
 # An alias: FollowUpService.list shadows the builtin inside the class.

@@ -8,7 +8,7 @@ from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.concerns import ConcernService
 from smallbiz_crm.services.customers import CustomerService
 from smallbiz_crm.services.duplicates import DuplicateService
-from smallbiz_crm.services.feedback import FeedbackService, ProductService
+from smallbiz_crm.services.feedback import FeedbackService
 from smallbiz_crm.services.follow_ups import FollowUpService
 from smallbiz_crm.services.gestures import GestureService
 from smallbiz_crm.services.insights import InsightsService
@@ -17,6 +17,7 @@ from smallbiz_crm.services.journey import JourneyService
 from smallbiz_crm.services.personas import PersonaService, TagService
 from smallbiz_crm.services.printing import PrintingService
 from smallbiz_crm.services.privacy import PrivacyService
+from smallbiz_crm.services.products import ProductService
 from smallbiz_crm.services.settings import SettingsService
 from smallbiz_crm.services.snapshots import SnapshotService
 from smallbiz_crm.services.timeline import TimelineService

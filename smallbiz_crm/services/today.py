@@ -10,15 +10,12 @@ from sqlalchemy import ColumnElement, case, func, select, text
 from sqlalchemy.orm import Session
 
 from smallbiz_crm.domain.kinds import FollowUpStatus
+from smallbiz_crm.domain.records.concerns import ConcernRow
+from smallbiz_crm.domain.records.follow_ups import FollowUpFilter, FollowUpRow, FollowUpScope
 from smallbiz_crm.domain.records.today import Alert, BirthdayRow, Section
 from smallbiz_crm.services.clock import Clock, system_clock
-from smallbiz_crm.services.concerns import ConcernRow, ConcernService, local_naive
-from smallbiz_crm.services.follow_ups import (
-    FollowUpFilter,
-    FollowUpRow,
-    FollowUpScope,
-    FollowUpService,
-)
+from smallbiz_crm.services.concerns import ConcernService, local_naive
+from smallbiz_crm.services.follow_ups import FollowUpService
 from smallbiz_crm.services.today_alerts import ALERT_LIMIT, CONCERN_WARNING, due_alerts
 from smallbiz_crm.services.touch import LosingTouchRow
 from smallbiz_crm.store.engine import Database

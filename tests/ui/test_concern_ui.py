@@ -11,9 +11,10 @@ from PySide6.QtWidgets import QLabel
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.domain.calendar import WEEKLY_DAY_OFF
+from smallbiz_crm.domain.records.concerns import ConcernDraft
 from smallbiz_crm.domain.records.customers import CustomerDraft
 from smallbiz_crm.services.calendar_settings import CalendarSettingsService
-from smallbiz_crm.services.concerns import ConcernDraft, ConcernService
+from smallbiz_crm.services.concerns import ConcernService
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.calendar_dialog import DAY_ROLE, CalendarDialog
 from smallbiz_crm.ui.dialogs.concern_dialog import (

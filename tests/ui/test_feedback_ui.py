@@ -14,12 +14,9 @@ from sqlalchemy import select
 
 from smallbiz_crm.domain.kinds import FeedbackKind, FeedbackStatus
 from smallbiz_crm.domain.records.customers import CustomerDraft
-from smallbiz_crm.services.feedback import (
-    NO_PRODUCT,
-    FeedbackDraft,
-    FeedbackService,
-    ProductService,
-)
+from smallbiz_crm.domain.records.feedback import NO_PRODUCT, FeedbackDraft
+from smallbiz_crm.services.feedback import FeedbackService
+from smallbiz_crm.services.products import ProductService
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.models import Feedback, FollowUp
 from smallbiz_crm.ui.dialogs.feedback_dialog import FeedbackDialog

@@ -12,14 +12,10 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.follow_ups import FollowUpDraft, FollowUpFilter
 from smallbiz_crm.services import settings
 from smallbiz_crm.services.cadences import CadenceService
-from smallbiz_crm.services.follow_ups import (
-    FollowUpDraft,
-    FollowUpFilter,
-    FollowUpService,
-    SnoozeChoice,
-)
+from smallbiz_crm.services.follow_ups import FollowUpService, SnoozeChoice
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.cadences_dialog import CadencesDialog
 from smallbiz_crm.ui.dialogs.follow_up_dialog import FollowUpDialog, to_qdate
@@ -34,7 +30,8 @@ from smallbiz_crm.ui.models.follow_up_table import (
     OVERDUE_COLOUR,
     FollowUpTableModel,
 )
-from smallbiz_crm.ui.pages.follow_ups import PICK_DATE, DatePickDialog, FollowUpsPage
+from smallbiz_crm.ui.pages.follow_ups import FollowUpsPage
+from smallbiz_crm.ui.pages.follow_ups_actions import PICK_DATE, DatePickDialog
 from smallbiz_crm.ui.tasks import TaskRunner
 
 NOW = datetime(2026, 11, 20, 10, 0)  # the fixed clock of tests/conftest.py: a Friday

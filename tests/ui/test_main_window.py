@@ -211,7 +211,7 @@ def test_table_model_passes_the_qt_model_tester(qtmodeltester, tmp_path: Path,  
 def test_opens_on_today_with_its_data_loaded(qtbot: QtBot, tmp_path: Path) -> None:
     from datetime import date, timedelta
 
-    from smallbiz_crm.services.follow_ups import FollowUpDraft
+    from smallbiz_crm.domain.records.follow_ups import FollowUpDraft
     from smallbiz_crm.ui.pages.areas import PAGE_TODAY
 
     db_path = tmp_path / "shop.db"

@@ -13,9 +13,10 @@ from PySide6.QtWidgets import QApplication, QListView
 from pytestqt.qtbot import QtBot
 
 from smallbiz_crm.domain.kinds import FollowUpKind, FollowUpStatus
+from smallbiz_crm.domain.records.concerns import ConcernDraft
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
-from smallbiz_crm.services.concerns import ConcernDraft
-from smallbiz_crm.services.follow_ups import FollowUpDraft, FollowUpFilter, SnoozeChoice
+from smallbiz_crm.domain.records.follow_ups import FollowUpDraft, FollowUpFilter
+from smallbiz_crm.services.follow_ups import SnoozeChoice
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.today_alerts import CONCERN_WARNING
 from smallbiz_crm.ui.dialogs.pdf_preview import PdfPreviewDialog

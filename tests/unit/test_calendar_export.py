@@ -12,9 +12,10 @@ from typing import Any
 import pytest
 from icalendar import Calendar
 
+from smallbiz_crm.domain.records.concerns import ConcernDraft
 from smallbiz_crm.domain.records.customers import CustomerDraft
 from smallbiz_crm.services.calendar_export import export_ics
-from smallbiz_crm.services.concerns import ConcernDraft, ConcernService
+from smallbiz_crm.services.concerns import ConcernService
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.models import FollowUp
 

@@ -7,11 +7,11 @@ from datetime import date, datetime, time, timedelta
 import pytest
 
 from smallbiz_crm.domain.calendar import SHOP_CLOSURE, WEEKLY_DAY_OFF
-from smallbiz_crm.domain.records.concerns import MonthShare
+from smallbiz_crm.domain.records.concerns import ConcernDraft, MonthShare
 from smallbiz_crm.domain.records.customers import CustomerDraft
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.calendar_settings import CalendarSettings, CalendarSettingsService
-from smallbiz_crm.services.concerns import ConcernDraft, ConcernService
+from smallbiz_crm.services.concerns import ConcernService
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.models import ClosureDay

@@ -9,18 +9,11 @@ from sqlalchemy import select
 
 from smallbiz_crm.domain.kinds import FeedbackKind, FeedbackStatus
 from smallbiz_crm.domain.records.customers import CustomerDraft
+from smallbiz_crm.domain.records.feedback import NO_PRODUCT, FeedbackDraft, FeedbackFilter
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.feedback import (
-    NO_PRODUCT,
-    FeedbackDraft,
-    FeedbackFilter,
-    FeedbackService,
-    ProductService,
-    can_move,
-    quote,
-    tell_them_reason,
-)
+from smallbiz_crm.services.feedback import FeedbackService, can_move, quote, tell_them_reason
+from smallbiz_crm.services.products import ProductService
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import ClosureDay, Feedback, FollowUp

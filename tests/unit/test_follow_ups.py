@@ -9,17 +9,15 @@ from sqlalchemy import update
 
 from smallbiz_crm.domain.kinds import FollowUpStatus
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
-from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.errors import ConflictError, NotFoundError
-from smallbiz_crm.services.follow_ups import (
+from smallbiz_crm.domain.records.follow_ups import (
     DueSummary,
     FollowUpDraft,
     FollowUpFilter,
     FollowUpScope,
-    FollowUpService,
-    SnoozeChoice,
-    week_end,
 )
+from smallbiz_crm.domain.validation import ValidationError
+from smallbiz_crm.services.errors import ConflictError, NotFoundError
+from smallbiz_crm.services.follow_ups import FollowUpService, SnoozeChoice, week_end
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.touch import StayingInTouchService
 from smallbiz_crm.store.models import Customer

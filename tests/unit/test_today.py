@@ -6,10 +6,12 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
+from smallbiz_crm.domain.records.concerns import ConcernDraft
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
+from smallbiz_crm.domain.records.follow_ups import FollowUpDraft
 from smallbiz_crm.domain.records.today import Alert, AlertKind
-from smallbiz_crm.services.concerns import ConcernDraft, ConcernService
-from smallbiz_crm.services.follow_ups import FollowUpDraft, FollowUpService
+from smallbiz_crm.services.concerns import ConcernService
+from smallbiz_crm.services.follow_ups import FollowUpService
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.today import TodayService, birthday_window
 from smallbiz_crm.services.today_alerts import CONCERN_WARNING, summary_words

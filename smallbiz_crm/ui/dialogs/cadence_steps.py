@@ -18,7 +18,8 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.kinds import FollowUpKind
-from smallbiz_crm.services.cadences import MAX_OFFSET_DAYS, CadenceStepDraft
+from smallbiz_crm.domain.records.cadences import CadenceStepDraft
+from smallbiz_crm.services.cadences import MAX_OFFSET_DAYS
 from smallbiz_crm.ui.models.follow_up_table import follow_up_icon, follow_up_kind_labels
 from smallbiz_crm.ui.widgets.qt_helpers import named
 

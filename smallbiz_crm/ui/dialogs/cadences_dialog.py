@@ -17,8 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.kinds import CadenceTrigger, FollowUpKind
+from smallbiz_crm.domain.records.cadences import CadenceDraft, CadenceRecord
 from smallbiz_crm.domain.settings import AUTO_PURCHASE_CADENCE
-from smallbiz_crm.services.cadences import CadenceDraft, CadenceRecord
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.cadence_steps import CadenceStepsEditor

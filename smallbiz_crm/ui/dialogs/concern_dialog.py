@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 
 from smallbiz_crm.domain.calendar import END_OF_BUSINESS_DAY
 from smallbiz_crm.domain.kinds import Channel, ConcernKind
+from smallbiz_crm.domain.records.concerns import ConcernDraft, ConcernRecord
 from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.concerns import ConcernDraft, ConcernRecord
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.widgets.form import FieldErrors

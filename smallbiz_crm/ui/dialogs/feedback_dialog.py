@@ -21,15 +21,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smallbiz_crm.domain.records.feedback import FeedbackDraft, FeedbackRow, ProductRecord
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.feedback import (
-    MAX_RATING,
-    MIN_RATING,
-    FeedbackDraft,
-    FeedbackRow,
-    ProductRecord,
-)
+from smallbiz_crm.services.feedback import MAX_RATING, MIN_RATING
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.models.feedback_table import kind_labels, stars
 from smallbiz_crm.ui.widgets.customer_picker import CustomerPicker

@@ -19,13 +19,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smallbiz_crm.domain.records.follow_ups import FollowUpDraft, FollowUpRecord
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
-from smallbiz_crm.services.follow_ups import (
-    FollowUpDraft,
-    FollowUpRecord,
-    SnoozeChoice,
-)
+from smallbiz_crm.services.follow_ups import SnoozeChoice
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.models.follow_up_table import follow_up_icon, follow_up_kind_labels
 from smallbiz_crm.ui.widgets.customer_picker import CustomerPicker

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QTreeWidgetItem, QWidget
 
+from smallbiz_crm.domain.records.feedback import ProductRecord
 from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.feedback import ProductRecord
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.list_editor import ListEditorDialog
 from smallbiz_crm.ui.dialogs.list_editor_layout import editor_form

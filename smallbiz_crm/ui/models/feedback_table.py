@@ -20,7 +20,8 @@ from PySide6.QtGui import QFont, QPalette
 from PySide6.QtWidgets import QApplication
 
 from smallbiz_crm.domain.kinds import FeedbackKind, FeedbackStatus
-from smallbiz_crm.services.feedback import NO_PRODUCT, STATUS_ORDER, FeedbackRow
+from smallbiz_crm.domain.records.feedback import NO_PRODUCT, FeedbackRow
+from smallbiz_crm.services.feedback import STATUS_ORDER
 from smallbiz_crm.ui.text import day_text
 
 Index = QModelIndex | QPersistentModelIndex

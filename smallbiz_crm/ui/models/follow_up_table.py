@@ -20,7 +20,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor, QFont, QIcon
 
 from smallbiz_crm.domain.kinds import FollowUpKind, FollowUpStatus
-from smallbiz_crm.services.follow_ups import FollowUpRow
+from smallbiz_crm.domain.records.follow_ups import FollowUpRow
 from smallbiz_crm.ui.models.timeline_table import kind_icon
 
 COL_DUE, COL_CUSTOMER, COL_PHONE, COL_KIND, COL_REASON, COL_STATUS = range(6)

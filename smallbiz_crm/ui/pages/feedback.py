@@ -4,76 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from PySide6.QtCore import (
-    QItemSelection,
-    QItemSelectionModel,
-    QModelIndex,
-    QPersistentModelIndex,
-    QPoint,
-    QSize,
-    Qt,
-    Signal,
-)
+from PySide6.QtCore import QModelIndex, QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QComboBox,
-    QGroupBox,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QMessageBox,
     QPushButton,
     QSplitter,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
-    QTreeView,
     QVBoxLayout,
     QWidget,
 )
 
 from smallbiz_crm.domain.kinds import FeedbackStatus
+from smallbiz_crm.domain.records.feedback import FeedbackFilter, FeedbackRow
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
-from smallbiz_crm.services.feedback import (
-    NO_PRODUCT,
-    FeedbackFilter,
-    FeedbackRow,
-    can_move,
-)
+from smallbiz_crm.services.feedback import can_move
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.feedback_dialog import FeedbackDialog
 from smallbiz_crm.ui.dialogs.products_dialog import ProductsDialog
 from smallbiz_crm.ui.models.feedback_table import (
-    COL_CUSTOMER,
-    COL_KIND,
-    COL_RATING,
-    COL_RECEIVED,
-    COL_TEXT,
-    COL_TOLD,
     CUSTOMER_ID_ROLE,
-    GROUP_KEY_ROLE,
     FeedbackTreeModel,
-    OwedNewsModel,
-    kind_labels,
     status_labels,
 )
+from smallbiz_crm.ui.pages.feedback_filters import FeedbackFilterBar
+from smallbiz_crm.ui.pages.feedback_owed_news import OwedNewsPane, ask_tell_them
+from smallbiz_crm.ui.pages.feedback_tree import GroupedFeedbackView
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.widgets.form import make_error_label
 from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
-
-
-class PaddedDelegate(QStyledItemDelegate):
-    """Some air between the two-line owed-news entries, so each reads as one piece."""
-
-    PADDING = 8
-
-    def sizeHint(self, option: QStyleOptionViewItem,
-                 index: QModelIndex | QPersistentModelIndex) -> QSize:
-        size = super().sizeHint(option, index)
-        return QSize(size.width(), size.height() + self.PADDING)
 
 
 class FeedbackPage(QWidget):
@@ -90,8 +53,6 @@ class FeedbackPage(QWidget):
         self.tasks = tasks
         self.feedback = services.feedback
         self.products = services.products
-        # Group rows the owner folded away stay folded across reloads.
-        self._collapsed: set[str] = set()
         self._dialog: FeedbackDialog | None = None
         self._products_dialog: ProductsDialog | None = None
 
@@ -109,31 +70,16 @@ class FeedbackPage(QWidget):
         self.products_button = named(QPushButton(self.tr("Products…")), "productsButton")
 
         # -- filters --
-        self.status_filter = named(QComboBox(), "statusFilter")
-        self.status_filter.addItem(self.tr("All statuses"), None)
-        for status, label in status_labels().items():
-            self.status_filter.addItem(label, status.value)
-        self.kind_filter = named(QComboBox(), "kindFilter")
-        self.kind_filter.addItem(self.tr("All kinds"), None)
-        for kind, label in kind_labels().items():
-            self.kind_filter.addItem(label, kind.value)
-        self.product_filter = named(QComboBox(), "productFilter")
-        self.product_filter.setMinimumContentsLength(14)
-        self.product_filter.setSizeAdjustPolicy(
-            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.filters = FeedbackFilterBar()
+        self.status_filter = self.filters.status_filter
+        self.kind_filter = self.filters.kind_filter
+        self.product_filter = self.filters.product_filter
 
         top = QHBoxLayout()
         for button in (self.add_button, self.move_button, self.products_button):
             top.addWidget(button)
         top.addStretch(1)
-        for label, combo in ((self.tr("Status"), self.status_filter),
-                             (self.tr("Kind"), self.kind_filter),
-                             (self.tr("Product"), self.product_filter)):
-            caption = QLabel(label)
-            caption.setBuddy(combo)
-            top.addSpacing(8)
-            top.addWidget(caption)
-            top.addWidget(combo)
+        top.addWidget(self.filters)
 
         self.summary_label = named(QLabel(), "feedbackSummary")
         self.message_label = named(QLabel(), "feedbackMessage")
@@ -142,69 +88,20 @@ class FeedbackPage(QWidget):
 
         # -- the grouped feedback --
         self.model = FeedbackTreeModel(self)
-        self.table = named(QTreeView(), "feedbackTable")
-        self.table.setModel(self.model)
-        self.table.setUniformRowHeights(True)
-        self.table.setAlternatingRowColors(True)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        header = self.table.header()
-        header.setStretchLastSection(False)
-        header.setSectionResizeMode(COL_TEXT, QHeaderView.ResizeMode.Stretch)
-        metrics = self.fontMetrics()
-        self.table.setIndentation(metrics.horizontalAdvance("M") + 6)
-        widths = {COL_CUSTOMER: metrics.horizontalAdvance("M" * 10),
-                  COL_KIND: metrics.horizontalAdvance("Complaint") + 12,
-                  COL_RATING: metrics.horizontalAdvance("★★★★★") + 16,
-                  COL_RECEIVED: metrics.horizontalAdvance("2026-11-20") + 24,
-                  COL_TOLD: metrics.horizontalAdvance("told 2026-11-20") + 24}
-        for column, width in widths.items():
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
-            header.resizeSection(column, width)
+        self.table = GroupedFeedbackView(self.model, self.fontMetrics())
         self.empty_label = named(QLabel(), "feedbackEmpty")
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.hide()
 
         # -- the news we owe --
-        self.owed_model = OwedNewsModel(self)
-        self.owed_list = named(QTreeView(), "owedNewsList")
-        self.owed_list.setModel(self.owed_model)
-        self.owed_list.setRootIsDecorated(False)
-        self.owed_list.setHeaderHidden(True)
-        self.owed_list.setAlternatingRowColors(True)
-        self.owed_list.setItemDelegate(PaddedDelegate(self.owed_list))
-        self.owed_list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.owed_list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.owed_list.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.owed_hint = named(QLabel(self.tr(
-            "Done or declined, and the customer has not heard yet. Tell them, then mark "
-            "it told.")), "owedNewsHint")
-        self.owed_hint.setWordWrap(True)
-        self.owed_empty = named(QLabel(self.tr("Nobody is waiting for news.")), "owedNewsEmpty")
-        self.owed_empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.mark_told_button = named(QPushButton(self.tr("Mark told")), "markToldButton")
-        self.mark_told_button.setToolTip(self.tr(
-            "They have heard: record today's date and complete their follow-up."))
-        self.tell_them_button = named(QPushButton(self.tr("Add follow-ups")), "tellThemButton")
-        self.tell_them_button.setToolTip(self.tr(
-            "A \u201ctell them\u201d follow-up on the next business day for each chosen item "
-            "that has none."))
-        self.open_owed_button = named(QPushButton(self.tr("Open customer")),
-                                      "openOwedCustomerButton")
-        owed_buttons = QHBoxLayout()
-        owed_buttons.addWidget(self.mark_told_button)
-        owed_buttons.addWidget(self.tell_them_button)
-        owed_buttons.addStretch(1)
-        owed_buttons.addWidget(self.open_owed_button)
-        self.owed_group = named(QGroupBox(self.tr("Owed news")), "owedNewsGroup")
-        owed_column = QVBoxLayout(self.owed_group)
-        owed_column.addWidget(self.owed_hint)
-        owed_column.addWidget(self.owed_list, 1)
-        owed_column.addWidget(self.owed_empty, 1)
-        owed_column.addLayout(owed_buttons)
+        self.owed_group = OwedNewsPane()
+        self.owed_model = self.owed_group.model
+        self.owed_list = self.owed_group.list
+        self.owed_empty = self.owed_group.empty
+        self.mark_told_button = self.owed_group.mark_told_button
+        self.tell_them_button = self.owed_group.tell_them_button
+        self.open_owed_button = self.owed_group.open_button
 
         left = QWidget()
         left_column = QVBoxLayout(left)
@@ -228,12 +125,7 @@ class FeedbackPage(QWidget):
 
         self.add_button.clicked.connect(self.add_feedback)
         self.products_button.clicked.connect(self.manage_products)
-        for combo in (self.status_filter, self.kind_filter, self.product_filter):
-            combo.currentIndexChanged.connect(lambda _index: self.reload())
-        self.table.expanded.connect(lambda index: self._collapsed.discard(
-            str(index.data(GROUP_KEY_ROLE))))
-        self.table.collapsed.connect(lambda index: self._collapsed.add(
-            str(index.data(GROUP_KEY_ROLE))))
+        self.filters.changed.connect(lambda: self.reload())
         self.table.doubleClicked.connect(self._on_double_clicked)
         self.table.customContextMenuRequested.connect(self._on_context_menu)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
@@ -259,37 +151,20 @@ class FeedbackPage(QWidget):
         self.reload()
 
     def _fill_product_filter(self) -> None:
-        keep = self.product_filter.currentData()
-        self.product_filter.blockSignals(True)
-        self.product_filter.clear()
-        self.product_filter.addItem(self.tr("All products"), None)
-        for product in self.products.all():
-            name = (self.tr("{0} (archived)").format(product.name) if product.archived
-                    else product.name)
-            self.product_filter.addItem(name, product.id)
-        self.product_filter.addItem(self.tr("No particular product"), NO_PRODUCT)
-        index = self.product_filter.findData(keep) if keep is not None else 0
-        self.product_filter.setCurrentIndex(max(index, 0))
-        self.product_filter.blockSignals(False)
+        self.filters.fill_products(self.products.all())
 
     def current_filter(self) -> FeedbackFilter:
-        return FeedbackFilter(product_id=self.product_filter.currentData(),
-                              status=self.status_filter.currentData(),
-                              kind=self.kind_filter.currentData())
+        return self.filters.current_filter()
 
     def reload(self, select_ids: Sequence[int] | None = None) -> None:
         """Show the feedback the filters let through, keeping the chosen items chosen."""
         keep = list(select_ids) if select_ids is not None else self.selected_feedback_ids()
         query = self.current_filter()
         rows = self.feedback.list(query)
-        self.model.set_rows(rows)
-        for index in self.model.group_indexes():
-            self.table.setExpanded(index, str(index.data(GROUP_KEY_ROLE)) not in self._collapsed)
-        self._select(keep)
+        self.table.show_rows(rows)
+        self.select_feedback(keep)
         owed = self.feedback.owed_news()
-        keep_owed = self.selected_owed_ids()
-        self.owed_model.set_rows(owed, today=self.services.clock().date())
-        self._select_owed(keep_owed)
+        self.owed_group.show_rows(owed, today=self.services.clock().date())
         self._show_summary(query, len(rows))
         filtered = query != FeedbackFilter()
         self.empty_label.setText(
@@ -299,10 +174,6 @@ class FeedbackPage(QWidget):
                     "you to tell them."))
         self.table.setVisible(bool(rows))
         self.empty_label.setVisible(not rows)
-        self.owed_list.setVisible(bool(owed))
-        self.owed_empty.setVisible(not owed)
-        self.owed_group.setTitle(self.tr("Owed news ({0})").format(len(owed)) if owed
-                                 else self.tr("Owed news"))
         self._update_actions()
 
     def _show_summary(self, query: FeedbackFilter, shown: int) -> None:
@@ -321,52 +192,20 @@ class FeedbackPage(QWidget):
 
     def selected_feedback_ids(self) -> list[int]:
         """The chosen items; a chosen product or status row stands for everything in it."""
-        found: dict[int, None] = {}
-        for index in self.table.selectionModel().selectedRows(COL_TEXT):
-            for feedback_id in self.model.feedback_ids_under(index):
-                found[feedback_id] = None
-        return list(found)
+        return self.table.selected_feedback_ids()
 
     def selected_rows(self) -> list[FeedbackRow]:
         ids = set(self.selected_feedback_ids())
         return [row for row in self.model.rows() if row.id in ids]
 
     def select_feedback(self, feedback_ids: Sequence[int]) -> None:
-        self._select(feedback_ids)
-
-    def _select(self, feedback_ids: Sequence[int]) -> None:
-        selection = QItemSelection()
-        first: QModelIndex | None = None
-        for feedback_id in feedback_ids:
-            index = self.model.index_of_feedback(feedback_id)
-            if index.isValid():
-                selection.select(index, index)
-                first = first or index
-        flags = (QItemSelectionModel.SelectionFlag.ClearAndSelect
-                 | QItemSelectionModel.SelectionFlag.Rows)
-        self.table.selectionModel().select(selection, flags)
-        if first is not None:
-            self.table.selectionModel().setCurrentIndex(
-                first, QItemSelectionModel.SelectionFlag.NoUpdate)
-            self.table.scrollTo(first)
+        self.table.select_feedback(feedback_ids)
 
     def selected_owed_ids(self) -> list[int]:
-        rows = sorted(index.row() for index in self.owed_list.selectionModel().selectedRows())
-        return [record.id for row in rows if (record := self.owed_model.record(row))]
+        return self.owed_group.selected_ids()
 
     def select_owed(self, feedback_ids: Sequence[int]) -> None:
-        self._select_owed(feedback_ids)
-
-    def _select_owed(self, feedback_ids: Sequence[int]) -> None:
-        wanted = set(feedback_ids)
-        selection = QItemSelection()
-        for row, record in enumerate(self.owed_model.rows()):
-            if record.id in wanted:
-                index = self.owed_model.index(row, 0)
-                selection.select(index, index)
-        self.owed_list.selectionModel().select(
-            selection, QItemSelectionModel.SelectionFlag.ClearAndSelect
-            | QItemSelectionModel.SelectionFlag.Rows)
+        self.owed_group.select(feedback_ids)
 
     def _update_actions(self, *_args: object) -> None:
         statuses = {row.status for row in self.selected_rows()}
@@ -374,11 +213,7 @@ class FeedbackPage(QWidget):
         for target, action in self.move_actions.items():
             action.setEnabled(bool(statuses) and statuses != {target}
                               and all(can_move(s, target) for s in statuses))
-        owed = self.selected_owed_ids()
-        self.mark_told_button.setEnabled(bool(owed))
-        waiting = {r.id for r in self.owed_model.rows() if r.tell_them_due_on is None}
-        self.tell_them_button.setEnabled(any(i in waiting for i in owed))
-        self.open_owed_button.setEnabled(len(owed) == 1)
+        self.owed_group.update_buttons()
 
     # -- moving along -----------------------------------------------------------------------
 
@@ -416,7 +251,7 @@ class FeedbackPage(QWidget):
         parts = [self.tr("Moved 1 item to {0}.").format(label) if moved == 1 else
                  self.tr("Moved {0} items to {1}.").format(moved, label)]
         if created:
-            parts.append(self._created_text(created))
+            parts.append(self.owed_group.created_text(len(created)))
         self.message_label.setText(" ".join(parts))
         if moved or created:
             self.data_changed.emit()
@@ -424,18 +259,7 @@ class FeedbackPage(QWidget):
 
     def ask_tell_them(self, customers: int) -> bool:
         """Ask whether to add "tell them" follow-ups; True for yes."""
-        question = (self.tr("Create a follow-up to tell the customer?") if customers == 1 else
-                    self.tr("Create a follow-up to tell the {0} customers?").format(customers))
-        box = QMessageBox(QMessageBox.Icon.Question, self.tr("Tell them"), question,
-                          QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, self)
-        box.setObjectName("tellThemQuestion")
-        box.setInformativeText(self.tr(
-            "Each gets a \u201ctell them\u201d follow-up on the next business day. Until "
-            "they are told, the item stays under Owed news."))
-        box.button(QMessageBox.StandardButton.Yes).setText(self.tr("Create follow-ups"))
-        box.button(QMessageBox.StandardButton.No).setText(self.tr("Not now"))
-        box.setDefaultButton(QMessageBox.StandardButton.Yes)
-        return box.exec() == QMessageBox.StandardButton.Yes
+        return ask_tell_them(self, customers)
 
     def _create_tell_them(self, feedback_ids: Sequence[int]) -> list[int]:
         try:
@@ -443,13 +267,6 @@ class FeedbackPage(QWidget):
         except NotFoundError as exc:
             self._show_error(exc)
             return []
-
-    def _created_text(self, created: Sequence[int]) -> str:
-        due = {r.tell_them_due_on for r in self.owed_model.rows() if r.tell_them_due_on}
-        when = min(due).strftime("%a %Y-%m-%d") if due else ""
-        if len(created) == 1:
-            return self.tr("Added a follow-up to tell them, due {0}.").format(when)
-        return self.tr("Added {0} follow-ups to tell them, due {1}.").format(len(created), when)
 
     # -- owed news --------------------------------------------------------------------------
 
@@ -477,16 +294,16 @@ class FeedbackPage(QWidget):
         self._clear_messages()
         created = self._create_tell_them(ids) if ids else []
         self.reload()
-        self._select_owed(ids)
+        self.select_owed(ids)
         if created:
-            self.message_label.setText(self._created_text(created))
+            self.message_label.setText(self.owed_group.created_text(len(created)))
             self.data_changed.emit()
         return created
 
     def _open_owed_customer(self) -> None:
-        indexes = self.owed_list.selectionModel().selectedRows()
-        if len(indexes) == 1:
-            self.open_customer.emit(int(indexes[0].data(CUSTOMER_ID_ROLE)))
+        customer_id = self.owed_group.selected_customer_id()
+        if customer_id is not None:
+            self.open_customer.emit(customer_id)
 
     # -- other actions ----------------------------------------------------------------------
 
@@ -505,7 +322,7 @@ class FeedbackPage(QWidget):
         if saved is not None:
             self._clear_messages()
             self.refresh()
-            self._select([saved.id])
+            self.select_feedback([saved.id])
             self.message_label.setText(self.tr("Added feedback from {0}.").format(
                 saved.customer_name))
             self.data_changed.emit()

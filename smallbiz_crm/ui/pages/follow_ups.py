@@ -5,66 +5,46 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QPalette
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QPalette
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QButtonGroup,
-    QCalendarWidget,
-    QComboBox,
     QDialog,
-    QDialogButtonBox,
-    QFrame,
-    QHBoxLayout,
-    QHeaderView,
     QInputDialog,
     QLabel,
-    QLineEdit,
     QMenu,
     QMessageBox,
-    QPushButton,
-    QTableView,
-    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from smallbiz_crm.domain.kinds import FollowUpStatus
-from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.errors import ConflictError, NotFoundError
-from smallbiz_crm.services.follow_ups import (
+from smallbiz_crm.domain.records.follow_ups import (
     DEFAULT_LIMIT,
     DueSummary,
     FollowUpFilter,
     FollowUpRow,
     FollowUpScope,
-    SnoozeChoice,
 )
+from smallbiz_crm.domain.validation import ValidationError
+from smallbiz_crm.services.errors import ConflictError, NotFoundError
+from smallbiz_crm.services.follow_ups import SnoozeChoice
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.cadences_dialog import CadencesDialog
-from smallbiz_crm.ui.dialogs.follow_up_dialog import FollowUpDialog, from_qdate, to_qdate
+from smallbiz_crm.ui.dialogs.follow_up_dialog import FollowUpDialog
 from smallbiz_crm.ui.dialogs.start_cadence_dialog import ApplyCadenceDialog
 from smallbiz_crm.ui.models.follow_up_table import (
-    COL_CUSTOMER,
-    COL_DUE,
-    COL_KIND,
-    COL_PHONE,
-    COL_REASON,
-    COL_STATUS,
     FollowUpTableModel,
-    follow_up_icon,
-    follow_up_kind_labels,
 )
+from smallbiz_crm.ui.pages.follow_ups_actions import PICK_DATE, DatePickDialog, FollowUpActionBar
+from smallbiz_crm.ui.pages.follow_ups_detail import FollowUpDetail
+from smallbiz_crm.ui.pages.follow_ups_filters import FollowUpFilterBar
+from smallbiz_crm.ui.pages.follow_ups_list import FollowUpListView
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.text import count_text
 from smallbiz_crm.ui.widgets.qt_helpers import named
 from smallbiz_crm.user_errors import user_message
-
-SEARCH_DELAY_MS = 200
-PICK_DATE = "date"  # the snooze menu's "Pick a date…"
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,31 +52,6 @@ class _Loaded:
     rows: list[FollowUpRow]
     summary: DueSummary
     total: int  # matches without the page limit
-
-
-class DatePickDialog(QDialog):
-    """A calendar to pick the day to snooze to; days before today cannot be picked."""
-
-    def __init__(self, today: date, initial: date, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("snoozeDateDialog")
-        self.setWindowTitle(self.tr("Snooze until"))
-        self.calendar = named(QCalendarWidget(), "snoozeCalendar")
-        self.calendar.setMinimumDate(to_qdate(today))
-        self.calendar.setSelectedDate(to_qdate(initial))
-        self.calendar.setGridVisible(False)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Snooze"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.calendar.activated.connect(lambda _day: self.accept())
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.calendar)
-        layout.addWidget(buttons)
-
-    def chosen(self) -> date:
-        return from_qdate(self.calendar.selectedDate())
 
 
 class FollowUpsPage(QWidget):
@@ -122,131 +77,44 @@ class FollowUpsPage(QWidget):
     # -- building ---------------------------------------------------------------------------
 
     def _build(self) -> None:
-        self.scope_buttons: dict[str, QToolButton] = {}
-        self.scope_group = QButtonGroup(self)
-        self.scope_group.setExclusive(True)
-        scopes = QHBoxLayout()
-        scopes.setSpacing(2)
-        for scope, object_name, tip in (
-                (FollowUpScope.OVERDUE, "overdueButton", self.tr("Open follow-ups past their day")),
-                (FollowUpScope.TODAY, "todayButton", self.tr("Open follow-ups due today")),
-                (FollowUpScope.THIS_WEEK, "thisWeekButton",
-                 self.tr("Open follow-ups due today or in the next six days")),
-                (FollowUpScope.OPEN, "openButton", self.tr("Every open follow-up")),
-                (FollowUpScope.DONE, "doneButton", self.tr("Done and skipped follow-ups"))):
-            button = named(QToolButton(), object_name)
-            button.setCheckable(True)
-            button.setToolTip(tip)
-            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-            button.setMinimumWidth(96)
-            self.scope_group.addButton(button)
-            self.scope_buttons[scope] = button
-            scopes.addWidget(button)
-            button.clicked.connect(lambda _checked=False, s=scope: self.set_scope(s))
-        self._update_scope_labels(None)
+        self.filters = FollowUpFilterBar()
+        self.scope_buttons = self.filters.scope_buttons
+        self.scope_group = self.filters.scope_group
+        self.kind_filter = self.filters.kind_filter
+        self.customer_filter = self.filters.customer_filter
+        self.count_label = self.filters.count_label
 
-        self.kind_filter = named(QComboBox(), "kindFilter")
-        self.kind_filter.addItem(self.tr("All kinds"), None)
-        for value, label in follow_up_kind_labels().items():
-            self.kind_filter.addItem(follow_up_icon(value), label, value)
-        self.kind_filter.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
-        self.customer_filter = named(QLineEdit(), "customerFilter")
-        self.customer_filter.setPlaceholderText(self.tr("Customer name or phone…"))
-        self.customer_filter.setClearButtonEnabled(True)
-        self.count_label = named(QLabel(), "followUpCount")
-
-        filters = QHBoxLayout()
-        filters.addLayout(scopes)
-        filters.addSpacing(12)
-        filters.addWidget(self.kind_filter)
-        filters.addWidget(self.customer_filter, 1)
-        filters.addWidget(self.count_label)
-
-        self.new_button = named(QPushButton(self.tr("&New follow-up…")), "newFollowUpButton")
-        self.complete_button = named(QPushButton(self.tr("&Done…")), "completeButton")
-        self.complete_button.setToolTip(self.tr("Mark the selected follow-ups done, with what "
-                                                "came of them"))
-        self.snooze_button = named(QPushButton(self.tr("S&nooze")), "snoozeButton")
-        self.snooze_menu = named(QMenu(self), "snoozeMenu")
-        self.snooze_actions: dict[str, QAction] = {}
-        for choice, label in ((SnoozeChoice.TOMORROW, self.tr("Until tomorrow")),
-                              (SnoozeChoice.NEXT_BUSINESS_DAY,
-                               self.tr("Until the next business day")),
-                              (SnoozeChoice.NEXT_WEEK, self.tr("Until next week")),
-                              (PICK_DATE, self.tr("Pick a date…"))):
-            action = self.snooze_menu.addAction(label)
-            action.setObjectName(f"snooze_{choice}")
-            action.triggered.connect(lambda _checked=False, c=choice: self.snooze_selected(c))
-            self.snooze_actions[choice] = action
-        self.snooze_button.setMenu(self.snooze_menu)
-        self.skip_button = named(QPushButton(self.tr("S&kip…")), "skipButton")
-        self.skip_button.setToolTip(self.tr("Close the selected follow-ups without doing them"))
-        self.reopen_button = named(QPushButton(self.tr("&Reopen")), "reopenButton")
-        self.apply_cadence_button = named(QPushButton(self.tr("Start &cadence…")),
-                                          "applyCadenceButton")
-        self.apply_cadence_button.setToolTip(self.tr(
-            "Start a cadence of follow-ups for the selected rows' customers or others"))
-        self.cadences_button = named(QPushButton(self.tr("Cadences…")), "cadencesButton")
-        actions = QHBoxLayout()
-        for action_button in (self.new_button, self.complete_button, self.snooze_button,
-                              self.skip_button, self.reopen_button):
-            actions.addWidget(action_button)
-        actions.addStretch(1)
-        separator = QFrame()
-        separator.setFrameShape(QFrame.Shape.VLine)
-        separator.setFrameShadow(QFrame.Shadow.Sunken)
-        actions.addWidget(self.apply_cadence_button)
-        actions.addWidget(separator)
-        actions.addWidget(self.cadences_button)
+        self.actions_bar = FollowUpActionBar()
+        self.new_button = self.actions_bar.new_button
+        self.complete_button = self.actions_bar.complete_button
+        self.snooze_button = self.actions_bar.snooze_button
+        self.snooze_menu = self.actions_bar.snooze_menu
+        self.snooze_actions = self.actions_bar.snooze_actions
+        self.skip_button = self.actions_bar.skip_button
+        self.reopen_button = self.actions_bar.reopen_button
+        self.apply_cadence_button = self.actions_bar.apply_cadence_button
+        self.cadences_button = self.actions_bar.cadences_button
 
         self.model = FollowUpTableModel(self, today=lambda: self.services.clock().date())
-        self.table = named(QTableView(), "followUpTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setSortingEnabled(False)  # the service's order until a header is clicked
-        self.table.horizontalHeader().setSectionsClickable(True)
-        self.table.horizontalHeader().setSortIndicatorShown(True)
-        self.table.horizontalHeader().sortIndicatorChanged.connect(self.model.sort)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 10)
-        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        header = self.table.horizontalHeader()
-        header.setStretchLastSection(False)
-        widths = {COL_DUE: 120, COL_CUSTOMER: 190, COL_PHONE: 140, COL_KIND: 140,
-                  COL_STATUS: 200}
-        for column, width in widths.items():
-            self.table.setColumnWidth(column, width)
-        header.setSectionResizeMode(COL_REASON, QHeaderView.ResizeMode.Stretch)
+        self.table = FollowUpListView(self.model)
 
-        self.detail_label = named(QLabel(), "followUpDetail")
-        self.detail_label.setWordWrap(True)
-        self.detail_label.setTextFormat(Qt.TextFormat.RichText)
-        self.detail_label.setTextInteractionFlags(
-            Qt.TextInteractionFlag.TextSelectableByMouse
-            | Qt.TextInteractionFlag.LinksAccessibleByMouse)
+        self.detail_label = FollowUpDetail()
         self.detail_label.linkActivated.connect(lambda _link: self.open_current_customer())
-        self.detail_label.setMinimumHeight(self.fontMetrics().lineSpacing() * 2 + 8)
-        self.detail_label.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
 
         self.empty_label = named(QLabel(), "emptyLabel")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setForegroundRole(QPalette.ColorRole.PlaceholderText)
 
         layout = QVBoxLayout(self)
-        layout.addLayout(filters)
-        layout.addLayout(actions)
+        layout.addWidget(self.filters)
+        layout.addWidget(self.actions_bar)
         layout.addWidget(self.table, 1)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.detail_label)
 
-        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
-        self._search_timer.timeout.connect(self.refresh)
-        self.customer_filter.textChanged.connect(lambda _text: self._search_timer.start())
-        self.kind_filter.currentIndexChanged.connect(lambda _index: self.refresh())
+        self.filters.scope_chosen.connect(lambda scope: self.set_scope(scope))
+        self.filters.changed.connect(lambda: self.refresh())
+        self.actions_bar.snooze_chosen.connect(lambda choice: self.snooze_selected(choice))
         self.table.selectionModel().selectionChanged.connect(
             lambda *_args: self._update_actions())
         self.table.selectionModel().currentRowChanged.connect(
@@ -269,9 +137,7 @@ class FollowUpsPage(QWidget):
 
     def set_scope(self, scope: str, reload: bool = True) -> None:
         self._scope = str(scope)
-        button = self.scope_buttons.get(self._scope)
-        if button is not None and not button.isChecked():
-            button.setChecked(True)
+        self.filters.check_scope(self._scope)
         # Done rows sort latest first; open ones soonest first, as the service returns them.
         self.table.horizontalHeader().setSortIndicator(-1, Qt.SortOrder.AscendingOrder)
         if reload:
@@ -281,18 +147,6 @@ class FollowUpsPage(QWidget):
         return FollowUpFilter(scope=self._scope, kind=self.kind_filter.currentData(),
                               customer_text=self.customer_filter.text(),
                               limit=DEFAULT_LIMIT)
-
-    def _update_scope_labels(self, summary: DueSummary | None) -> None:
-        counts = {FollowUpScope.OVERDUE: summary.overdue if summary else None,
-                  FollowUpScope.TODAY: summary.today if summary else None,
-                  FollowUpScope.THIS_WEEK: summary.this_week if summary else None}
-        names = {FollowUpScope.OVERDUE: self.tr("Overdue"), FollowUpScope.TODAY: self.tr("Today"),
-                 FollowUpScope.THIS_WEEK: self.tr("This week"),
-                 FollowUpScope.OPEN: self.tr("All open"), FollowUpScope.DONE: self.tr("Done")}
-        for scope, button in self.scope_buttons.items():
-            count = counts.get(FollowUpScope(scope))
-            name = names[FollowUpScope(scope)]
-            button.setText(f"{name} ({count:,})" if count else name)
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -336,10 +190,8 @@ class FollowUpsPage(QWidget):
         selected = set(self.selected_ids())
         current = self.current_id()
         self.model.set_rows(loaded.rows)
-        header = self.table.horizontalHeader()
-        if 0 <= header.sortIndicatorSection() < self.model.columnCount():
-            self.model.sort(header.sortIndicatorSection(), header.sortIndicatorOrder())
-        self._update_scope_labels(loaded.summary)
+        self.table.sort_as_shown()
+        self.filters.update_scope_labels(loaded.summary)
         if loaded.total > len(loaded.rows):
             self.count_label.setText(self.tr("first {0} of {1}").format(
                 f"{len(loaded.rows):,}", count_text(loaded.total, self.tr("follow-up"),
@@ -347,7 +199,7 @@ class FollowUpsPage(QWidget):
         else:
             self.count_label.setText(count_text(len(loaded.rows), self.tr("follow-up"),
                                                 self.tr("follow-ups")))
-        self._reselect(selected, current)
+        self.table.reselect(selected, current)
         self.empty_label.setText(self._empty_text())
         self.empty_label.setVisible(not loaded.rows)
         self._update_actions()
@@ -355,7 +207,7 @@ class FollowUpsPage(QWidget):
         self.list_reloaded.emit(len(loaded.rows))
 
     def _empty_text(self) -> str:
-        if self.customer_filter.text().strip() or self.kind_filter.currentData():
+        if self.filters.filtered():
             return self.tr("No follow-ups match the filters.")
         return {
             FollowUpScope.OVERDUE: self.tr("Nothing overdue. Well done!"),
@@ -364,36 +216,19 @@ class FollowUpsPage(QWidget):
             FollowUpScope.OPEN: self.tr("No open follow-ups."),
         }.get(FollowUpScope(self._scope), self.tr("Nothing here yet."))
 
-    def _reselect(self, ids: set[int], current: int | None) -> None:
-        selection = self.table.selectionModel()
-        selection.clearSelection()
-        flags = (QItemSelectionModel.SelectionFlag.Select
-                 | QItemSelectionModel.SelectionFlag.Rows)
-        for row, record in enumerate(self.model.rows()):
-            if record.id in ids:
-                selection.select(self.model.index(row, 0), flags)
-        if current is not None:
-            row = self.model.row_of(current)
-            if row >= 0:
-                selection.setCurrentIndex(self.model.index(row, 0),
-                                          QItemSelectionModel.SelectionFlag.NoUpdate)
-
     # -- selection --------------------------------------------------------------------------
 
     def selected_rows(self) -> list[FollowUpRow]:
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        found = [self.model.row_record(row) for row in rows]
-        return [record for record in found if record is not None]
+        return self.table.selected_rows()
 
     def selected_ids(self) -> list[int]:
         return [record.id for record in self.selected_rows()]
 
     def current_id(self) -> int | None:
-        index = self.table.currentIndex()
-        return self.model.follow_up_id(index.row()) if index.isValid() else None
+        return self.table.current_id()
 
     def select_ids(self, ids: list[int]) -> None:
-        self._reselect(set(ids), ids[0] if ids else None)
+        self.table.reselect(ids, ids[0] if ids else None)
 
     def _update_actions(self) -> None:
         rows = self.selected_rows()
@@ -407,27 +242,7 @@ class FollowUpsPage(QWidget):
                                       or bool(closed))
 
     def _update_detail(self) -> None:
-        index = self.table.currentIndex()
-        record = self.model.row_record(index.row()) if index.isValid() else None
-        if record is None:
-            self.detail_label.setText(self.tr("Select a follow-up to see who it is for; "
-                                              "select several to work them together."))
-            return
-        parts = [f"<b>{escape(record.customer_name)}</b>"]
-        if record.phone:
-            parts.append(escape(record.phone))
-        parts.append(escape(record.stage_name))
-        link = escape(self.tr("Open the profile"))
-        text = " · ".join(parts) + f' · <a href="profile">{link}</a>'
-        if record.persona_name and record.persona_hint:
-            hint = record.persona_hint[:1].lower() + record.persona_hint[1:].rstrip(".")
-            text += "<br>" + self.tr("{0}: talk to them with {1}").format(
-                f"<i>{escape(record.persona_name)}</i>", escape(hint))
-        elif record.persona_name:
-            text += f"<br><i>{escape(record.persona_name)}</i>"
-        if record.outcome:
-            text += "<br>" + escape(self.tr("Outcome: {0}").format(record.outcome))
-        self.detail_label.setText(text)
+        self.detail_label.show_row(self.table.current_row())
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -551,8 +366,7 @@ class FollowUpsPage(QWidget):
         CadencesDialog(self.services, parent=self).exec()
 
     def open_current_customer(self) -> None:
-        index = self.table.currentIndex()
-        record = self.model.row_record(index.row()) if index.isValid() else None
+        record = self.table.current_row()
         if record is not None:
             self.open_customer.emit(record.customer_id)
 

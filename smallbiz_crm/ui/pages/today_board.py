@@ -16,7 +16,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smallbiz_crm.services.follow_ups import FollowUpScope
+from smallbiz_crm.domain.records.follow_ups import FollowUpScope
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.today import BIRTHDAY_DAYS, TodayData
 from smallbiz_crm.ui.pages.today_cards import TodayCard, WaitingConcerns

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from smallbiz_crm.services.concerns import ConcernRow
+from smallbiz_crm.domain.records.concerns import ConcernRow
 from smallbiz_crm.services.today import LIST_LIMIT
 from smallbiz_crm.ui.pages.today_delegate import alert_colour
 from smallbiz_crm.ui.profile.concerns_list import ConcernsList

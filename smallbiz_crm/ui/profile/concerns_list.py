@@ -25,8 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smallbiz_crm.domain.records.concerns import ConcernRow
 from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.concerns import ConcernRow
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.concern_dialog import (
