@@ -41,8 +41,12 @@ def build_main_window(db_path: Path, paths: AppPaths | None = None) -> MainWindo
     """
     from smallbiz_crm.assembly import open_shop
     from smallbiz_crm.logs import setup_logging
+    from smallbiz_crm.ui.collector import collect_on_main_thread
     from smallbiz_crm.ui.main_window import MainWindow
 
+    app = QApplication.instance()
+    assert app is not None, "a QApplication must exist"
+    collect_on_main_thread(app)
     paths = replace(paths, db_file=Path(db_path)) if paths else resolve(db=db_path)
     paths.ensure_dirs()
     setup_logging(paths.log_file)
@@ -154,6 +158,9 @@ def run_gui(paths: AppPaths) -> int:
         return _refuse(f"Cannot use the data folder {paths.data_dir}: {exc.strerror}.")
     window = MainWindow(paths, window_settings(paths), _sample_for(paths.db_file, paths))
     window.show()
+    from smallbiz_crm.ui.collector import collect_on_main_thread
+
+    collect_on_main_thread(app)
     # After show: the owner sees the window ~15 ms sooner; nothing above can fail silently.
     setup_logging(paths.log_file)
     install_excepthook(paths.log_file)

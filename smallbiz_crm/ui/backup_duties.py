@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from smallbiz_crm.services.backups import BackupInfo, BackupService
 from smallbiz_crm.services.startup_check import StartupCheck
-from smallbiz_crm.ui.dialogs.restore_dialog import count_or_unknown, fallback_text, when_text
 from smallbiz_crm.ui.errors import show_error
+from smallbiz_crm.ui.models.backup_table import count_or_unknown, fallback_text, when_text
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.user_errors import user_message
 

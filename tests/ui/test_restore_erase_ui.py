@@ -35,11 +35,9 @@ from smallbiz_crm.ui.dialogs.restore_dialog import (
     COL_FOLLOW_UPS,
     COL_KIND,
     COL_STATUS,
-    INFO_ROLE,
-    BackupTableModel,
     RestoreDialog,
-    size_text,
 )
+from smallbiz_crm.ui.models.backup_table import INFO_ROLE, BackupTableModel, size_text
 from smallbiz_crm.ui.tasks import TaskRunner
 
 NOW = datetime(2026, 11, 20, 10, 0)
