@@ -467,17 +467,20 @@ def _no_name_error(name: str, header: Sequence[str]) -> ImportFileError:
         f"such as Name, Email, Phone (found: {found}).")
 
 
-def _first(cells: Sequence[str], indexes: Sequence[int] | None) -> str:
+def _first(cells: Sequence[str], indexes: Sequence[int] | None, guarded: bool = True) -> str:
+    """The first filled cell; `guarded`: a spreadsheet's cells, where an export may have put
+    ' before a formula-like start (a vCard's text is never guarded, so its ' is the owner's)."""
     for index in indexes or ():
         if index < len(cells):
             cell = cells[index]
             if cell.strip():
-                return _unguard(cell)
+                return _unguard(cell) if guarded else cell
     return ""
 
 
-def _all_filled(cells: Sequence[str], indexes: Sequence[int] | None) -> list[str]:
-    return [_unguard(cells[index]) for index in indexes or ()
+def _all_filled(cells: Sequence[str], indexes: Sequence[int] | None,
+                guarded: bool = True) -> list[str]:
+    return [_unguard(cells[index]) if guarded else cells[index] for index in indexes or ()
             if index < len(cells) and cells[index].strip()]
 
 

@@ -172,7 +172,7 @@ class _Planner:
     width: int = 0
 
     def cell(self, cells: Sequence[str], name: str) -> str:
-        return _first(cells, self.columns.get(name))
+        return _first(cells, self.columns.get(name), self.raw.source == SOURCE_CSV)
 
     def plan_row(  # noqa: C901 - one branch per field a contact file may fill
             self, row: RawRow, notices: list[ImportProblem]) -> tuple[
@@ -200,12 +200,13 @@ class _Planner:
             errors.add("company", f"Company is too long (at most {MAX_NAME_LENGTH} characters).")
         extra_notes: list[str] = []
         email = phone = ""
-        emails = _split_values(_all_filled(cells, self.columns.get("email")))
+        guarded = self.raw.source == SOURCE_CSV
+        emails = _split_values(_all_filled(cells, self.columns.get("email"), guarded))
         if emails:
             email = self.emails.check(emails[0], errors)
             if len(emails) > 1:
                 extra_notes.append("Other emails: " + ", ".join(emails[1:]))
-        phones = _split_values(_all_filled(cells, self.columns.get("phone")))
+        phones = _split_values(_all_filled(cells, self.columns.get("phone"), guarded))
         if phones:
             phone = check_phone(phones[0], errors, self.region)
             if len(phones) > 1:

@@ -357,3 +357,22 @@ def test_a_vcard_is_told_by_its_content_too(tmp_path: Path) -> None:
     assert read_file(SAMPLES / "customers.csv").source == "csv"
     with pytest.raises(ImportFileError, match="csv or vcard"):
         read_file(path, "xlsx")
+
+
+def test_a_vcard_keeps_an_apostrophe_before_an_equals_sign(tmp_path: Path,
+                                                          services: Services) -> None:
+    """Only a spreadsheet export guards formula-like cells with '; a vCard's ' is the owner's."""
+    created = services.customers.create(CustomerDraft(name="Ann Lee", notes="'=that was a joke",
+                                                      company="'+Plus Ltd"))
+    path = tmp_path / "one.vcf"
+    export_vcard(services.db, path, [created.id])
+    target = open_database(tmp_path / "other.db")
+    try:
+        import_vcard(target, path, clock=clock)
+        imported = Services(target, clock=clock).customers
+        (customer_id,) = imported.list_ids(CustomerQuery())
+        record = imported.get(customer_id)
+        assert record.notes == "'=that was a joke"
+        assert record.company == "'+Plus Ltd"
+    finally:
+        target.close()
