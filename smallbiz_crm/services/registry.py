@@ -23,6 +23,7 @@ from smallbiz_crm.services.snapshots import SnapshotService
 from smallbiz_crm.services.timeline import TimelineService
 from smallbiz_crm.services.today import TodayService
 from smallbiz_crm.services.touch import StayingInTouchService
+from smallbiz_crm.services.transfers import ExportService, ImportService
 from smallbiz_crm.store.engine import Database
 
 
@@ -53,6 +54,13 @@ class Services:
         self.today = TodayService(db, clock)
         self.snapshots = SnapshotService(db)
         self.privacy = PrivacyService(db, clock)
+        self.exports = ExportService(db, clock)
+        self.imports = ImportService(db, clock)
+
+    @property
+    def location(self) -> str:
+        """Where the data is, in words for a title bar or the About box (the file's path)."""
+        return str(self.db.path)
 
     def close(self) -> None:
         self.db.close()

@@ -126,7 +126,7 @@ class FileActions(QObject):
         """Close the database, restore the backup over it (the current file is backed up
         first), and ask the app to open the restored file in a fresh window."""
         backups = self.backups()
-        db_path = self.services.db.path
+        db_path = Path(self.services.location)
         self.ctx.window.close_database()  # type: ignore[attr-defined]
         try:
             safety = backups.restore(backup)
@@ -150,30 +150,25 @@ class FileActions(QObject):
                                          self.tr("Calendar files (*.ics)"))
         if target is None:
             return
-        from smallbiz_crm.services.calendar_export import export_ics
 
         services = self.services
         self.tasks.run(
-            lambda _p, _c: export_ics(services.db, target, services.clock()),
+            lambda _p, _c: services.exports.calendar(target),
             lambda count: self._say(self.tr("Wrote {0:,} calendar events to {1}.").format(
                 count, str(target))),
             self._failed)
 
     def export_data(self, kind: str, path: Path | None = None) -> None:
         """Customers as CSV or vCard, or everything as JSON, with a progress bar."""
-        from smallbiz_crm.services import exporting
 
         services = self.services
         writers: dict[str, tuple[str, str, Callable[[Path, Progress, Cancelled], object]]] = {
             "csv": ("customers.csv", self.tr("Spreadsheet (*.csv)"),
-                    lambda target, p, c: exporting.export_csv(
-                        services.db, target, progress=p, cancelled=c)),
+                    lambda target, p, c: services.exports.csv(target, progress=p, cancelled=c)),
             "vcard": ("customers.vcf", self.tr("Contacts (*.vcf)"),
-                      lambda target, p, c: exporting.export_vcard(
-                          services.db, target, progress=p, cancelled=c)),
+                      lambda target, p, c: services.exports.vcard(target, progress=p, cancelled=c)),
             "json": ("smallbiz-crm.json", self.tr("JSON (*.json)"),
-                     lambda target, p, c: exporting.export_json(
-                         services.db, target, services.clock, progress=p, cancelled=c)),
+                     lambda target, p, c: services.exports.json(target, progress=p, cancelled=c)),
         }
         suggested, pattern, write = writers[kind]
         target = path or self._save_path(self.tr("Export"), suggested, pattern)
@@ -193,10 +188,9 @@ class FileActions(QObject):
         preview_checklist(self.ctx.window, self.services, self.tasks, log_file=self.ctx.log_file)
 
     def enter_checklist_results(self) -> None:
-        from smallbiz_crm.services.checklist import last_checklist
         from smallbiz_crm.ui.dialogs.checklist_results import ChecklistResultsDialog
 
-        checklist = last_checklist(self.services.db, self.services.clock)
+        checklist = self.services.printing.last_checklist()
         if checklist is None:
             QMessageBox.information(self.ctx.window, self.tr("Enter checklist results"), self.tr(
                 "Print a follow-up checklist first (File → Print follow-up checklist); its "

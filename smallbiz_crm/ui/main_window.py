@@ -183,7 +183,7 @@ class MainWindow(QMainWindow):
     def _title(self) -> str:
         from smallbiz_crm.domain.settings import SAMPLE_DATA
 
-        name = self.services.db.path.name
+        name = Path(self.services.location).name
         if self.services.settings.get(SAMPLE_DATA):
             return self.tr("{0} — sample data ({1})").format(APP_NAME, name)
         return f"{APP_NAME} — {name}"
@@ -199,7 +199,7 @@ class MainWindow(QMainWindow):
             "<h3>{0} {1}</h3><p>Customers, follow-ups and trust-building gestures for a "
             "small shop.</p><p>Your data stays on this computer, in<br><code>{2}</code></p>"
             "<p>Log file: <code>{3}</code></p>").format(
-                APP_NAME, __version__, str(self.services.db.path), str(self.log_file)))
+                APP_NAME, __version__, self.services.location, str(self.log_file)))
 
     def refresh(self) -> None:
         """View → Refresh (F5): everything read again, as if every area had changed."""

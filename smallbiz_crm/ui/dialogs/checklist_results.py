@@ -27,7 +27,6 @@ from smallbiz_crm.domain.records.printing import (
     EnteredResult,
 )
 from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services.checklist_results import enter_result, undo_result
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.widgets.form import FieldErrors
@@ -242,8 +241,8 @@ class ChecklistResultsDialog(QDialog):
                     item.number)))
             return None
         try:
-            entered = enter_result(self.services.db, self.checklist, number, self.action(),
-                                   self.outcome_edit.text(), self.services.clock)
+            entered = self.services.printing.enter_result(
+                self.checklist, number, self.action(), self.outcome_edit.text())
         except ValidationError as exc:
             self.errors.show(exc)
             return None
@@ -267,7 +266,7 @@ class ChecklistResultsDialog(QDialog):
             return
         entered = self.entered[-1]
         try:
-            undo_result(self.services.db, entered)
+            self.services.printing.undo_result(entered)
         except NotFoundError as exc:
             self.errors.show(ValidationError.single("number", str(exc)))
             return

@@ -56,11 +56,7 @@ from smallbiz_crm.services.import_reading import (
 )
 from smallbiz_crm.services.importing import (
     default_choices,
-    import_counts,
-    last_undoable_import,
-    plan_import,
     read_file,
-    undo_import_batch,
     with_choices,
 )
 from smallbiz_crm.services.registry import Services
@@ -1128,8 +1124,8 @@ class ImportWizard(QWizard):
         self.check_page.show_checking()
 
         def op(progress: Any, cancelled: Any) -> ImportPlan:
-            return plan_import(services.db, raw, mapping, default_region=region,
-                               clock=services.clock, progress=progress, cancelled=cancelled)
+            return services.imports.plan(raw, mapping, default_region=region,
+                                         progress=progress, cancelled=cancelled)
 
         def done(plan: ImportPlan) -> None:
             self.plan = plan
@@ -1178,11 +1174,10 @@ class ImportWizard(QWizard):
         self.progress_page.show_started(len(plan.candidates) - skipped)
 
         def op(progress: Any, cancelled: Any) -> ImportResult:
-            from smallbiz_crm.services.importing import apply_import
 
             chosen = with_choices(plan, choices)  # 100,000 rows: not on the UI thread
-            return apply_import(services.db, chosen, file_name, services.clock,
-                                progress=progress, cancelled=cancelled)
+            return services.imports.apply(chosen, file_name, progress=progress,
+                                          cancelled=cancelled)
 
         def done(result: ImportResult) -> None:
             self.import_result = result
@@ -1207,7 +1202,7 @@ class ImportWizard(QWizard):
         self.done_page.undo_button.setEnabled(False)
 
         def op(_progress: Any, _cancelled: Any) -> UndoResult:
-            return undo_import_batch(services.db, batch_id, services.clock)
+            return services.imports.undo(batch_id)
 
         def done(undone: UndoResult) -> None:
             self.undone = undone
@@ -1238,13 +1233,13 @@ def undo_last_import(parent: QWidget | None, services: Services,
     With a TaskRunner the work runs in the background behind a progress dialog and the
     result comes to `after` only; without one it runs here and is returned.
     """
-    batch = last_undoable_import(services.db)
+    batch = services.imports.last_undoable()
     title = tr("Undo last import")
     if batch is None:
         if confirm:
             QMessageBox.information(parent, title, tr("There is no import to undo."))
         return None
-    added, merged = import_counts(services.db, batch.id)
+    added, merged = services.imports.counts(batch.id)
     if confirm:
         question = tr("Undo the import of {0} from {1:%Y-%m-%d %H:%M}?\n\nThis removes the {2} "
                       "it added, with anything recorded about them since.").format(
@@ -1260,7 +1255,7 @@ def undo_last_import(parent: QWidget | None, services: Services,
             return None
 
     def op(_progress: Any, _cancelled: Any) -> UndoResult:
-        return undo_import_batch(services.db, batch.id, services.clock)
+        return services.imports.undo(batch.id)
 
     def done(undone: UndoResult) -> None:
         if after is not None:

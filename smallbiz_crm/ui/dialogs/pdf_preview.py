@@ -329,14 +329,13 @@ def build_and_preview(parent: QWidget, tasks: TaskRunner, build_fn: BuildFn, tit
 def preview_summary(parent: QWidget, services: Services, tasks: TaskRunner, customer_id: int,
                     log_file: Path | None = None) -> Task:
     """Build one customer's relationship summary and show it."""
-    from smallbiz_crm.services.printing import write_summary
 
     name = services.customers.get(customer_id).name
 
     def build(_progress: Progress, _cancelled: Callable[[], bool]) -> Path:
         path = temporary_pdf("summary")
         try:
-            return write_summary(services.db, customer_id, path, services.clock)
+            return services.printing.write_summary(customer_id, path)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
@@ -349,13 +348,12 @@ def preview_checklist(parent: QWidget, services: Services, tasks: TaskRunner,
                       log_file: Path | None = None) -> Task:
     """Build the follow-up checklist (default: overdue plus the next seven days) and show it;
     its numbering is kept for Enter checklist results."""
-    from smallbiz_crm.services.printing import write_checklist
 
     def build(progress: Progress, cancelled: Callable[[], bool]) -> Path | None:
         path = temporary_pdf("checklist")
         try:
-            data = write_checklist(services.db, date_from, date_to, path, progress, cancelled,
-                                   services.clock)
+            data = services.printing.write_checklist(date_from, date_to, path, progress,
+                                                     cancelled)
         except BaseException:
             path.unlink(missing_ok=True)
             raise
