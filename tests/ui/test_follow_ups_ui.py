@@ -11,9 +11,9 @@ from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QApplication, QInputDialog, QWidget
 from pytestqt.qtbot import QtBot
 
+from smallbiz_crm.domain import settings
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.domain.records.follow_ups import FollowUpDraft, FollowUpFilter
-from smallbiz_crm.services import settings
 from smallbiz_crm.services.cadences import CadenceService
 from smallbiz_crm.services.follow_ups import FollowUpService, SnoozeChoice
 from smallbiz_crm.services.registry import Services

@@ -30,14 +30,16 @@ from smallbiz_crm.ui.backup_duties import (
     run_daily_backup,
 )
 from smallbiz_crm.ui.dialogs.erase_dialog import EraseDialog, export_their_data
-from smallbiz_crm.ui.dialogs.restore_dialog import (
+from smallbiz_crm.ui.dialogs.restore_dialog import RestoreDialog
+from smallbiz_crm.ui.models.backup_table import (
     COL_CUSTOMERS,
     COL_FOLLOW_UPS,
     COL_KIND,
     COL_STATUS,
-    RestoreDialog,
+    INFO_ROLE,
+    BackupTableModel,
+    size_text,
 )
-from smallbiz_crm.ui.models.backup_table import INFO_ROLE, BackupTableModel, size_text
 from smallbiz_crm.ui.tasks import TaskRunner
 
 NOW = datetime(2026, 11, 20, 10, 0)

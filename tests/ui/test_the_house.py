@@ -5,6 +5,7 @@ only what they touch."""
 from __future__ import annotations
 
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,7 +61,15 @@ def run_app(folder: Path, until: Callable[[], bool], on_tick: Callable[[], None]
         QTimer.singleShot(50, poll)
 
     QTimer.singleShot(50, poll)
-    return main(["--data-dir", str(folder)])
+    hook = sys.excepthook
+    try:
+        return main(["--data-dir", str(folder)])
+    finally:
+        sys.excepthook = hook  # the app installs its own; later tests want pytest's
+        # Closing the app's last window posts one more Quit; left pending, it would end every
+        # later test's event loop at once. A short run of the application's loop takes it.
+        QTimer.singleShot(0, QApplication.quit)
+        QApplication.exec()
 
 
 def automatic_backups(folder: Path) -> list[Path]:

@@ -7,12 +7,12 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from smallbiz_crm.domain import settings
 from smallbiz_crm.domain.kinds import CadenceTrigger, FollowUpKind, FollowUpSource
 from smallbiz_crm.domain.records.cadences import CadenceDraft, CadenceStepDraft
 from smallbiz_crm.domain.records.customers import CustomerDraft, InteractionDraft
 from smallbiz_crm.domain.records.follow_ups import FollowUpFilter
 from smallbiz_crm.domain.validation import ValidationError
-from smallbiz_crm.services import settings
 from smallbiz_crm.services.cadences import CadenceService, birthday_due, step_due
 from smallbiz_crm.services.calendar_settings import load_calendar
 from smallbiz_crm.services.follow_ups import FollowUpService
