@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +19,18 @@ if TYPE_CHECKING:
     from smallbiz_crm.assembly import Shop
 
 EXIT_OK, EXIT_USER_ERROR, EXIT_USAGE = 0, 1, 2
+
+# C0 and C1 control characters and DEL: in an imported name, ESC[31m recolours the owner's
+# terminal, and other sequences can retitle it or worse.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(text: str, keep: str = "") -> str:
+    """Customer text as it may reach a terminal: every control character but those in `keep`
+    (the newlines of a multi-line listing) shown as a visible escape, ESC as \\x1b."""
+    return _CONTROL.sub(
+        lambda found: found.group() if found.group() in keep else f"\\x{ord(found.group()):02x}",
+        text)
 
 
 class _Parser(argparse.ArgumentParser):
@@ -136,7 +149,7 @@ def cmd_today(args: argparse.Namespace, paths: AppPaths) -> int:
     with _shop(paths) as shop:
         services = shop.services
         data = services.today.sections()
-    print(format_today(data), end="")
+    print(printable(format_today(data), keep="\n"), end="")
     return EXIT_OK
 
 
@@ -146,7 +159,7 @@ def cmd_search(args: argparse.Namespace, paths: AppPaths) -> int:
         rows = services.customers.search(args.query, limit=args.limit)
     for row in rows:
         fields = (str(row.id), row.name, row.company, row.email, row.phone)
-        print("\t".join(field.replace("\t", " ") for field in fields))
+        print("\t".join(printable(field.replace("\t", " ")) for field in fields))
     return EXIT_OK
 
 
@@ -163,11 +176,12 @@ def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
         plan = plan_import(services.db, raw, clock=services.clock)
         # Every bad row on standard output (there may be many), one summary line on stderr.
         for problem in plan.problems:
-            print(problem)
+            print(printable(str(problem)))
         for notice in plan.notices:
-            print(notice)
+            print(printable(str(notice)))
         for duplicate in plan.duplicates:
-            print(f"{duplicate} (imported anyway)" if not args.dry_run else duplicate)
+            print(printable(f"{duplicate} (imported anyway)" if not args.dry_run
+                            else str(duplicate)))
         if plan.problems:
             lines = sorted({problem.line for problem in plan.problems})
             named = ", ".join(str(line) for line in lines[:10])
@@ -321,5 +335,5 @@ def run_command(args: argparse.Namespace, paths: AppPaths) -> int:
 def _fail(message: str) -> int:
     # Under gui-scripts on Windows there is no stderr; the log already has the details.
     if sys.stderr is not None:
-        print(f"smallbiz-crm: {' '.join(message.split())}", file=sys.stderr)
+        print(f"smallbiz-crm: {printable(' '.join(message.split()))}", file=sys.stderr)
     return EXIT_USER_ERROR

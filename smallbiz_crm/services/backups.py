@@ -16,12 +16,14 @@ from smallbiz_crm.paths import AppPaths
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.store.backup import (
     backup_to,
+    in_use,
     integrity_problems,
     read_counts,
     restore_from,
     unused_name,
 )
 from smallbiz_crm.store.errors import StoreError
+from smallbiz_crm.store.files import remove_stale
 
 KEEP_AUTOMATIC = 14
 AUTO_PREFIX = "auto"
@@ -29,6 +31,9 @@ MANUAL_PREFIX = "backup"
 BACKUP_SUFFIX = ".db"
 # <kind>-YYYYMMDD-HHMMSS[-microseconds][-n].db, the names every writer of backups uses.
 _NAME = re.compile(r"^(?P<kind>.+?)-(?P<stamp>\d{8}-\d{6})(?:-\d+)*\.db$")
+# What backup_to writes before the rename (with SQLite's journal beside it): a backup killed
+# half-way leaves these, and the next backup into that folder takes them away.
+_PARTIAL = re.compile(r".+?-\d{8}-\d{6}(?:-\d+)*\.db\.partial(?P<companion>-journal|-wal|-shm)?")
 
 
 class BackupKind(StrEnum):
@@ -225,6 +230,7 @@ class BackupService:
         return replace(self._write_into(self.default_dir, prefix, now), fell_back_from=chosen)
 
     def _write_into(self, folder: Path, prefix: str, now: datetime) -> BackupInfo:
+        remove_stale_partials(folder)
         dest = unused_name(folder, f"{prefix}-{now:%Y%m%d-%H%M%S}", BACKUP_SUFFIX,
                            companions=(".partial",))
         self._refuse_the_database(dest)
@@ -328,6 +334,19 @@ class BackupService:
             raise ValidationError.single("backup",
                                          "That is the database itself, not a backup of it.")
         return restore_from(backup_path, self.db_path, self.default_dir)
+
+
+def remove_stale_partials(folder: Path) -> list[Path]:
+    """Delete the half-written backups a killed run left in `folder` (the app's own names
+    only), unless recently written or still locked by a backup in progress."""
+
+    def busy(path: Path) -> bool:
+        match = _PARTIAL.fullmatch(path.name)
+        companion = match.group("companion") if match else None
+        main = path.with_name(path.name.removesuffix(companion)) if companion else path
+        return in_use(main)
+
+    return remove_stale(folder, _PARTIAL, in_use=busy)
 
 
 def _same(first: Path, second: Path) -> bool:

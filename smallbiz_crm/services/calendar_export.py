@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -14,6 +11,7 @@ from smallbiz_crm import __version__
 from smallbiz_crm.domain.content_lines import fold
 from smallbiz_crm.domain.kinds import FollowUpStatus
 from smallbiz_crm.store.engine import Database
+from smallbiz_crm.store.files import atomic_text
 from smallbiz_crm.store.models import Concern, Customer, FollowUp
 
 PRODID = f"-//Smallbiz CRM//Smallbiz CRM {__version__}//EN"
@@ -126,17 +124,6 @@ def export_ics(db: Database, path: Path | str, now: datetime | None = None) -> i
     """
     target = Path(path)
     chunks, count = ics_chunks(db, now or datetime.now().replace(microsecond=0))
-    # mkstemp creates the file 0600 in the target's folder, so the replace stays one rename.
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                     dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.writelines(chunks)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
+    with atomic_text(target) as handle:
+        handle.writelines(chunks)
     return count

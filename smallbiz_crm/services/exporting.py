@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
@@ -19,6 +16,7 @@ from sqlalchemy.orm import Session
 from smallbiz_crm import __version__
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.store.engine import Database
+from smallbiz_crm.store.files import atomic_text
 from smallbiz_crm.store.models import FTS_TABLE, Base
 
 Progress = Callable[[int, int], None]
@@ -66,32 +64,6 @@ class ExportRow:
     last_contact_at: datetime | None
     next_follow_up_on: date | None
     archived: bool
-
-
-# -- writing files --------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def atomic_text(path: Path | str, encoding: str = "utf-8") -> Iterator[IO[str]]:
-    """A text file that appears at `path` (owner-only, 0600) only once completely written.
-
-    Written beside the target and moved into place, so an interrupted or cancelled export
-    never leaves half a file, nor destroys the previous one.
-    """
-    target = Path(path)
-    # mkstemp creates the file 0600 in the target's folder, so the replace stays one rename.
-    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                     dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            yield handle
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp_name)
-        raise
 
 
 # -- customers ------------------------------------------------------------------------------

@@ -18,6 +18,7 @@ from smallbiz_crm.services.checklist_results import enter_result, undo_result
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.relationship_summary import summary_data
 from smallbiz_crm.store.engine import Database
+from smallbiz_crm.store.files import atomic_bytes
 
 Progress = Callable[[int, int], None]
 
@@ -25,23 +26,18 @@ Progress = Callable[[int, int], None]
 # -- writing PDFs ---------------------------------------------------------------------------
 
 def _write_atomically(path: str | os.PathLike[str], write: Callable[[IO[bytes]], None]) -> Path:
-    """Write through a temporary file beside `path`, so a failed or cancelled build never
-    leaves half a PDF where a good one was."""
+    """Write through a temporary file beside `path` (0600, as the PDF then is), so a failed
+    or cancelled build never leaves half a PDF where a good one was."""
     target = Path(path)
     if not target.parent.is_dir():
         raise FileNotFoundError(errno.ENOENT, f"There is no folder {target.parent} to write "
                                 "the PDF into", str(target))
-    temporary = target.with_name(f".{target.name}.{os.getpid()}.part")
     try:
-        with open(temporary, "wb") as handle:
+        with atomic_bytes(target) as handle:
             write(handle)
-        os.replace(temporary, target)
     except OSError as exc:
         # Name the file the owner asked for, not the temporary one.
         raise OSError(exc.errno, exc.strerror, str(target)) from exc
-    finally:
-        if temporary.exists():
-            temporary.unlink()
     return target
 
 

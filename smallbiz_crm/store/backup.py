@@ -100,6 +100,27 @@ def backup_to(source: Path, dest: Path) -> Path:
     return dest
 
 
+def in_use(path: Path) -> bool:
+    """Whether another connection holds a lock on the database file (a backup being written
+    into it, or checked); a file that is no database, or no longer there, is not in use."""
+    if not path.exists():
+        return False
+    try:
+        conn = sqlite3.connect(path, timeout=0)
+    except sqlite3.Error:
+        return False
+    try:
+        conn.isolation_level = None
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+    except sqlite3.Error as exc:
+        code = getattr(exc, "sqlite_errorcode", None)
+        return code is not None and code & 0xFF in _BUSY_CODES
+    finally:
+        conn.close()
+    return False
+
+
 def timestamped_name(prefix: str = "backup") -> str:
     return f"{prefix}-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.db"
 

@@ -41,6 +41,9 @@ def make_engine(path: Path, foreign_keys: bool = True) -> Engine:
     engine = create_engine(
         f"sqlite:///{path}",
         connect_args={"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000},
+        # Errors would otherwise quote the statement's values (names, phone numbers) into
+        # every message, and from there into the log.
+        hide_parameters=True,
     )
 
     @event.listens_for(engine, "connect")

@@ -1,9 +1,15 @@
-"""The database file on disk before SQLAlchemy opens it: private creation, the header check."""
+"""Files on disk: the database's private creation and header check, and the app's other
+files written whole and 0600 (exports, PDFs), with the leftovers of killed runs cleaned up."""
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
+import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO, Any
 
 from smallbiz_crm.store.errors import MissingDatabaseError, NotADatabaseError
 
@@ -33,3 +39,82 @@ def check_is_database(path: Path) -> None:
         raise NotADatabaseError(f"Cannot read {path}: {exc.strerror}.") from None
     if header and header != SQLITE_HEADER:
         raise NotADatabaseError(f"{path} is not a Smallbiz CRM database file.")
+
+
+# A file of the app's naming pattern untouched this long is a leftover of a killed run, not
+# one being written (an export or backup in progress writes to its file all the time).
+STALE_AFTER_SECONDS = 5 * 60
+
+
+def remove_stale(folder: Path, pattern: re.Pattern[str],
+                 in_use: Callable[[Path], bool] | None = None,
+                 older_than: float = STALE_AFTER_SECONDS) -> list[Path]:
+    """Delete the files in `folder` whose whole name matches `pattern` (the app's own
+    temporary files), unmodified for `older_than` seconds and not `in_use`; never anything
+    else. Returns what was removed; a file that cannot be removed is left for next time."""
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not pattern.fullmatch(entry.name):
+            continue
+        path = Path(entry.path)
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            if now - entry.stat(follow_symlinks=False).st_mtime < older_than:
+                continue
+            if in_use is not None and in_use(path):
+                continue
+            path.unlink()
+        except OSError:
+            continue
+        removed.append(path)
+    return removed
+
+
+def temporary_name_pattern(target: Path) -> re.Pattern[str]:
+    """The names `atomic_write` gives its temporary files for `target` (mkstemp's eight
+    random letters): what may be cleaned up beside it, and nothing else."""
+    return re.compile(rf"\.{re.escape(target.name)}\.[a-z0-9_]{{8}}\.tmp")
+
+
+@contextlib.contextmanager
+def _atomic(path: Path | str, open_handle: Callable[[int], IO[Any]]) -> Iterator[IO[Any]]:
+    target = Path(path)
+    # Imported here: tempfile pulls in random and shutil, which opening a file never needs.
+    import tempfile
+
+    # A run killed before its rename left its temporary file here: this run takes it away.
+    remove_stale(target.parent, temporary_name_pattern(target))
+    # mkstemp creates the file 0600 in the target's folder, so the replace stays one rename.
+    fd, temp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
+                                     dir=target.parent)
+    try:
+        with open_handle(fd) as handle:
+            yield handle
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp_name)
+        raise
+
+
+def atomic_text(path: Path | str, encoding: str = "utf-8") -> contextlib.AbstractContextManager[
+        IO[str]]:
+    """A text file that appears at `path` (owner-only, 0600) only once completely written.
+
+    Written beside the target and moved into place, so an interrupted or cancelled write
+    never leaves half a file, nor destroys the previous one.
+    """
+    return _atomic(path, lambda fd: os.fdopen(fd, "w", encoding=encoding, newline=""))
+
+
+def atomic_bytes(path: Path | str) -> contextlib.AbstractContextManager[IO[bytes]]:
+    """As atomic_text, for a binary file (a PDF)."""
+    return _atomic(path, lambda fd: os.fdopen(fd, "wb"))
