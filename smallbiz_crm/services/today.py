@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
@@ -10,14 +9,12 @@ from sqlalchemy import ColumnElement, case, func, select, text
 from sqlalchemy.orm import Session
 
 from smallbiz_crm.domain.kinds import FollowUpStatus
-from smallbiz_crm.domain.records.concerns import ConcernRow
 from smallbiz_crm.domain.records.follow_ups import FollowUpFilter, FollowUpRow, FollowUpScope
-from smallbiz_crm.domain.records.today import Alert, BirthdayRow, Section
+from smallbiz_crm.domain.records.today import Alert, BirthdayRow, LosingTouchRow, Section, TodayData
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.concerns import ConcernService, local_naive
 from smallbiz_crm.services.follow_ups import FollowUpService
 from smallbiz_crm.services.today_alerts import ALERT_LIMIT, CONCERN_WARNING, due_alerts
-from smallbiz_crm.services.touch import LosingTouchRow
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import Customer, FollowUp, JourneyStage
 
@@ -26,37 +23,6 @@ LIST_LIMIT = 50
 # Birthdays from today to this many days ahead, as the birthday cadence greets them.
 BIRTHDAY_DAYS = 7
 
-
-# Here, not in domain/records: its rows are the follow-up, concern and losing-touch rows,
-# which the services still define.
-@dataclass(frozen=True, slots=True)
-class TodayData:
-    """Everything the Today page and the `today` command show, as of `now`."""
-
-    now: datetime
-    overdue: Section[FollowUpRow]
-    due_today: Section[FollowUpRow]
-    concerns: Section[ConcernRow]
-    concerns_overdue: int  # of concerns.total, how many are past their deadline
-    birthdays: Section[BirthdayRow]
-    losing_touch: Section[LosingTouchRow]
-
-    @property
-    def today(self) -> date:
-        return self.now.date()
-
-    def counts(self) -> dict[str, int]:
-        """The total of each section, by section name."""
-        return {"overdue": self.overdue.total, "due_today": self.due_today.total,
-                "concerns": self.concerns.total, "birthdays": self.birthdays.total,
-                "losing_touch": self.losing_touch.total}
-
-    @property
-    def all_clear(self) -> bool:
-        return not any(self.counts().values())
-
-
-# --- queries --------------------------------------------------------------------------------
 
 def _not_archived() -> ColumnElement[bool]:
     # NOT IN over the (few) archived ids keeps the scan on follow_up's own index.

@@ -6,8 +6,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from smallbiz_crm.domain.records.follow_ups import FollowUpRow
-from smallbiz_crm.domain.records.today import BirthdayRow, Section
-from smallbiz_crm.services.today import BIRTHDAY_DAYS, TodayData
+from smallbiz_crm.domain.records.today import BirthdayRow, Section, TodayData
+from smallbiz_crm.services.today import BIRTHDAY_DAYS
 from smallbiz_crm.services.today_words import (
     days_words,
     deadline_words,

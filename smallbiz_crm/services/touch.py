@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
+from smallbiz_crm.domain.records.today import LosingTouchRow
 from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.models import JourneyStage
@@ -18,20 +18,6 @@ DEFAULT_LIMIT = 200
 # The day of the last contact, or of being added for a customer never contacted. Stored
 # datetimes are ISO text, so the first ten characters are the calendar day.
 _CONTACT = "coalesce(c.last_contact_at, c.created_at)"
-
-
-@dataclass(frozen=True, slots=True)
-class LosingTouchRow:
-    customer_id: int
-    name: str
-    stage: str
-    days_since_contact: int
-    rhythm_days: int
-    phone: str
-
-    @property
-    def days_past_rhythm(self) -> int:
-        return self.days_since_contact - self.rhythm_days
 
 
 def _cutoffs(session: Session, today: date) -> tuple[str, str, dict[str, Any]] | None:

@@ -7,6 +7,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Generic, TypeVar
 
+from smallbiz_crm.domain.records.concerns import ConcernRow
+from smallbiz_crm.domain.records.follow_ups import FollowUpRow
+
 T = TypeVar("T")
 
 
@@ -58,3 +61,47 @@ class Alert:
     def key(self) -> tuple[str, int, datetime]:
         # With the moment: a follow-up snoozed to another day is worth a new alert then.
         return (self.kind, self.ref_id, self.due_at)
+
+
+@dataclass(frozen=True, slots=True)
+class LosingTouchRow:
+    customer_id: int
+    name: str
+    stage: str
+    days_since_contact: int
+    rhythm_days: int
+    phone: str
+
+    @property
+    def days_past_rhythm(self) -> int:
+        return self.days_since_contact - self.rhythm_days
+
+
+@dataclass(frozen=True, slots=True)
+class TodayData:
+    """Everything the Today page and the `today` command show, as of `now`."""
+
+    now: datetime
+    overdue: Section[FollowUpRow]
+    due_today: Section[FollowUpRow]
+    concerns: Section[ConcernRow]
+    concerns_overdue: int  # of concerns.total, how many are past their deadline
+    birthdays: Section[BirthdayRow]
+    losing_touch: Section[LosingTouchRow]
+
+    @property
+    def today(self) -> date:
+        return self.now.date()
+
+    def counts(self) -> dict[str, int]:
+        """The total of each section, by section name."""
+        return {"overdue": self.overdue.total, "due_today": self.due_today.total,
+                "concerns": self.concerns.total, "birthdays": self.birthdays.total,
+                "losing_touch": self.losing_touch.total}
+
+    @property
+    def all_clear(self) -> bool:
+        return not any(self.counts().values())
+
+
+# --- queries --------------------------------------------------------------------------------

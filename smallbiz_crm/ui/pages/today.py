@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from smallbiz_crm.domain.records.today import TodayData
 from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.logs import log
 from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.follow_ups import SnoozeChoice
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.today import TodayData
 from smallbiz_crm.ui.dialogs.interaction_dialog import InteractionDialog
 from smallbiz_crm.ui.errors import show_error
 from smallbiz_crm.ui.pages.today_board import (

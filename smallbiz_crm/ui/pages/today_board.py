@@ -17,8 +17,9 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.records.follow_ups import FollowUpScope
+from smallbiz_crm.domain.records.today import TodayData
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.services.today import BIRTHDAY_DAYS, TodayData
+from smallbiz_crm.services.today import BIRTHDAY_DAYS
 from smallbiz_crm.ui.pages.today_cards import TodayCard, WaitingConcerns
 from smallbiz_crm.ui.pages.today_delegate import RowActionsDelegate
 from smallbiz_crm.ui.pages.today_model import (

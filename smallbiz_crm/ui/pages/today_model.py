@@ -21,8 +21,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QIcon
 
 from smallbiz_crm.domain.records.follow_ups import FollowUpRow
-from smallbiz_crm.domain.records.today import BirthdayRow
-from smallbiz_crm.services.touch import LosingTouchRow
+from smallbiz_crm.domain.records.today import BirthdayRow, LosingTouchRow
 from smallbiz_crm.ui.models.follow_up_table import follow_up_icon, kind_label, row_tooltip
 from smallbiz_crm.ui.models.timeline_table import kind_icon
 
