@@ -20,6 +20,7 @@ from smallbiz_crm.paths import AppPaths, resolve
 
 if TYPE_CHECKING:
     from smallbiz_crm.assembly import Shop
+    from smallbiz_crm.computer_settings import ComputerSettings
     from smallbiz_crm.services.startup_check import StartupCheck
     from smallbiz_crm.ui.main_window import MainWindow
 
@@ -140,10 +141,14 @@ def run_gui(paths: AppPaths) -> int:
     Importing the database layer and opening a 100,000-customer file takes most of a second;
     the owner sees the window (with "Opening your data…") while that happens.
     """
+    from smallbiz_crm.computer_settings import ComputerSettings
     from smallbiz_crm.logs import setup_logging
     from smallbiz_crm.ui.errors import install_excepthook
     from smallbiz_crm.ui.main_window import MainWindow
 
+    # This computer's settings (its language among them) are known before Qt starts; reading
+    # them imports no database layer, so the window still shows at once.
+    computer = ComputerSettings(paths.settings_file)
     app = QApplication.instance() or QApplication(sys.argv[:1])
     assert isinstance(app, QApplication)
     app.setApplicationName(APP_NAME)
@@ -171,7 +176,7 @@ def run_gui(paths: AppPaths) -> int:
 
     def attach() -> None:
         try:
-            shop = _open_or_offer_backup(window, paths)
+            shop = _open_or_offer_backup(window, paths, computer)
         except Exception as exc:  # noqa: BLE001 - shown to the owner, never as a traceback
             failed.append(_refuse(_start_message(exc), window))
             window.close()
@@ -192,19 +197,19 @@ def run_gui(paths: AppPaths) -> int:
     return failed[0] if failed else code
 
 
-def _open_or_offer_backup(window: MainWindow, paths: AppPaths) -> Shop:
+def _open_or_offer_backup(window: MainWindow, paths: AppPaths,
+                          computer: ComputerSettings) -> Shop:
     """Open the shop; a file SQLite finds damaged on opening is set aside (renamed, never
     deleted), the newest good backup offered, and the restored (or a new) file opened."""
-    from smallbiz_crm.assembly import computer_settings, open_shop, set_aside_damaged
+    from smallbiz_crm.assembly import open_shop, set_aside_damaged
     from smallbiz_crm.store.engine import is_damage
     from smallbiz_crm.store.errors import CorruptDatabaseError
 
     try:
-        return open_shop(paths)
+        return open_shop(paths, computer=computer)
     except Exception as exc:
         if not (isinstance(exc, CorruptDatabaseError) or is_damage(exc)):
             raise
-    computer = computer_settings(paths)
     _offer_backup(window, paths, set_aside_damaged(paths, computer))
     return open_shop(paths, computer=computer)
 

@@ -12,6 +12,9 @@ from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.snapshots import CustomerSnapshot
 from smallbiz_crm.ui.operations import Operations
 
+# More customers than this are archived or deleted on the task runner.
+BULK_IN_BACKGROUND = 500
+
 
 class ArchiveCommand(QUndoCommand):
     def __init__(self, ops: Operations, services: Services, customer_ids: Sequence[int],
@@ -25,7 +28,8 @@ class ArchiveCommand(QUndoCommand):
     def _set(self, archived: bool) -> None:
         ids = self.ids
         self.ops.run(lambda: self.services.customers.set_archived(ids, archived),
-                     Changes.of(Area.CUSTOMERS, Area.CUSTOMER_SET, customers=ids))
+                     Changes.of(Area.CUSTOMERS, Area.CUSTOMER_SET, customers=ids),
+                     background=len(ids) > BULK_IN_BACKGROUND)
 
     def redo(self) -> None:
         self._set(self.archive)
@@ -47,7 +51,8 @@ class DeleteCommand(QUndoCommand):
 
     def redo(self) -> None:
         ids = self.snapshot.customer_ids
-        self.ops.run(lambda: self.services.customers.delete(ids), self._changes)
+        self.ops.run(lambda: self.services.customers.delete(ids), self._changes,
+                     background=len(ids) > BULK_IN_BACKGROUND)
 
     def undo(self) -> None:
         snapshot = self.snapshot
