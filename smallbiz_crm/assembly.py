@@ -45,13 +45,12 @@ def open_shop(paths: AppPaths, *, create: bool = True, clock: Clock = system_clo
     """Open (creating or upgrading) the shop's database. Reads only the file's header and
     schema revision before connecting; the integrity check is the start-up duties' job."""
     computer = computer if computer is not None else computer_settings(paths)
-    _adopt_backup_folder(paths.db_file, computer)
     services = Services(open_database(paths.db_file, paths.backups_dir, create=create), clock)
     return Shop(paths=paths, computer=computer, services=services,
                 backups=BackupService(paths, clock=clock, computer=computer))
 
 
-def _adopt_backup_folder(db_file: Path, computer: ComputerSettings) -> None:
+def adopt_backup_folder(db_file: Path, computer: ComputerSettings) -> None:
     """Earlier versions kept the backup folder inside the database; it belongs to this
     computer (a backup folder cannot live in the file it protects). Copied over once."""
     if computer.get(BACKUP_FOLDER) is not None or not db_file.exists():
@@ -74,6 +73,7 @@ class StartupDuties:
     last_backup_day: date | None = field(default=None)
 
     def run(self) -> DutiesResult:
+        adopt_backup_folder(self.shop.paths.db_file, self.shop.computer)
         problems = integrity_problems(self.shop.paths.db_file, quick=True)
         if problems:
             return DutiesResult(problems=tuple(problems))
@@ -109,4 +109,6 @@ def set_aside_damaged(paths: AppPaths, computer: ComputerSettings,
 
 def backups_for(paths: AppPaths) -> BackupService:
     """The shop's backups without opening its database (backup and restore commands)."""
-    return BackupService(paths, computer=computer_settings(paths))
+    computer = computer_settings(paths)
+    adopt_backup_folder(paths.db_file, computer)
+    return BackupService(paths, computer=computer)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from smallbiz_crm.assembly import StartupDuties, open_shop
+from smallbiz_crm.assembly import StartupDuties, backups_for, open_shop
 from smallbiz_crm.cli import main
 from smallbiz_crm.computer_settings import ComputerSettings
 from smallbiz_crm.domain.records.customers import CustomerDraft
@@ -57,10 +57,14 @@ def test_the_backup_folder_an_earlier_version_kept_in_the_database_moves_to_this
 
     shop = open_shop(paths)
     try:
+        # Opening reads only the header and revision; the duties after the first page move it.
+        assert shop.computer.get(BACKUP_FOLDER) is None
+        StartupDuties(shop).run()
         assert shop.computer.get(BACKUP_FOLDER) == str(stick)
         assert shop.backups.chosen_folder() == stick
     finally:
         shop.close()
+    assert backups_for(paths).chosen_folder() == stick
 
 
 def test_the_backup_command_uses_the_folder_this_computer_chose(
