@@ -326,12 +326,9 @@ def run_command(args: argparse.Namespace, paths: AppPaths) -> int:
 
     try:
         paths.ensure_dirs()
+        setup_logging(paths.log_file)
     except OSError as exc:
-        # A read-only (or full) data folder still serves reading commands; a write in it
-        # says why when it fails.
-        if not paths.data_dir.is_dir():
-            return _fail(f"Cannot use the data folder {paths.data_dir}: {exc.strerror}.")
-    setup_logging(paths.log_file)
+        return _fail(f"Cannot use the data folder {paths.data_dir}: {exc.strerror}.")
     try:
         return COMMANDS[args.command](args, paths)
     except KeyboardInterrupt:
