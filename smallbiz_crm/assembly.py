@@ -8,6 +8,7 @@ automatic backup.
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -60,7 +61,9 @@ def adopt_backup_folder(db_file: Path, computer: ComputerSettings) -> None:
     except Exception:  # noqa: BLE001 - an unreadable file is the open's to explain
         return
     if isinstance(chosen, str) and chosen:
-        computer.set(BACKUP_FOLDER, chosen)
+        # A full disk or read-only folder cannot take it now: copied over on a later start.
+        with contextlib.suppress(OSError):
+            computer.set(BACKUP_FOLDER, chosen)
 
 
 @dataclass

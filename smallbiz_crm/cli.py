@@ -115,6 +115,11 @@ def _shop(paths: AppPaths, create: bool = False) -> Iterator[Shop]:
     from smallbiz_crm.assembly import open_shop
 
     shop = open_shop(paths, create=create)
+    notice = shop.services.db.read_only_notice
+    if notice is not None and not create and sys.stderr is not None:
+        # A reading command (create=False) works on a read-only file and says so; a writing
+        # one is refused with its one line when it tries.
+        print(f"smallbiz-crm: {printable(notice)}", file=sys.stderr)
     try:
         yield shop
     finally:
@@ -259,12 +264,17 @@ def cmd_restore(args: argparse.Namespace, paths: AppPaths) -> int:
 
 def cmd_check(args: argparse.Namespace, paths: AppPaths) -> int:
     from smallbiz_crm.store.backup import integrity_problems
+    from smallbiz_crm.store.engine import access_for
     from smallbiz_crm.store.migrate import HEAD_REVISION, current_revision
 
     problems = integrity_problems(paths.db_file)
     if problems:
         raise UserError(f"{paths.db_file} is damaged: {problems[0]}")
-    revision = current_revision(paths.db_file)
+    access = access_for(paths.db_file)
+    if access.notice is not None:
+        print(f"smallbiz-crm: {printable(access.notice)} (The search index was not checked.)",
+              file=sys.stderr)
+    revision = current_revision(paths.db_file, access)
     state = ("current" if revision == HEAD_REVISION
              else f"older than this app's {HEAD_REVISION}; it is upgraded when opened")
     print(f"{paths.db_file}: integrity ok; schema {revision or 'none'} ({state})")

@@ -116,6 +116,11 @@ def setup_logging(log_file: Path) -> None:
             _make_private(Path(self.baseFilename))
             return super()._open()
 
+        def handleError(self, record: logging.LogRecord) -> None:
+            # A full disk or a read-only folder must not print "--- Logging error ---" and a
+            # traceback over the owner's output: what cannot be logged is left out.
+            pass
+
     try:
         log_file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         for number in range(1, BACKUP_COUNT + 1):

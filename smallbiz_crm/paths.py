@@ -39,8 +39,14 @@ class AppPaths:
 
     def ensure_dirs(self) -> None:
         # 0700: customer data and its backups are for the owner's eyes only.
-        for folder in (self.data_dir, self.backups_dir, self.log_file.parent):
-            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        for folder in (self.backups_dir, self.log_file.parent):
+            try:
+                folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+            except OSError:
+                # A read-only (or full) data folder: its file can still be read, and a
+                # backup or log that needs the missing folder says so when it fails.
+                continue
 
 
 def default_data_dir() -> Path:

@@ -13,8 +13,18 @@ def user_message(exc: BaseException) -> str | None:
 
     from smallbiz_crm.domain.validation import ValidationError
     from smallbiz_crm.services.errors import ConflictError, NotFoundError
-    from smallbiz_crm.store.errors import StoreError
+    from smallbiz_crm.store.errors import StoreError, is_disk_full
 
+    if is_disk_full(exc):
+        # SQLite's "database or disk is full" and the system's "No space left on device"
+        # alike: a unit of work rolls back whole, a file is written whole or not at all.
+        where = f" ({exc.filename})" if isinstance(exc, OSError) and exc.filename else ""
+        return (f"The disk is full{where}: what was being saved was not saved; free some "
+                "space and try again.")
+    readonly = getattr(exc, "orig", None) or exc
+    if isinstance(readonly, sqlite3.OperationalError) and "readonly database" in str(readonly):
+        return ("The database file is read-only: nothing was changed; make it writable to "
+                "make changes.")
     if isinstance(exc, ValidationError):
         return "; ".join(exc.fields.values())
     if isinstance(exc, UserError | StoreError | NotFoundError | ConflictError):

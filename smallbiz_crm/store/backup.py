@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from smallbiz_crm.store.engine import access_for, connect
 from smallbiz_crm.store.errors import CorruptDatabaseError, StoreError
 from smallbiz_crm.store.files import check_is_database, create_private_file
 
@@ -42,18 +43,20 @@ def integrity_problems(path: Path, quick: bool = False) -> list[str]:
     """
     check_is_database(path)
     pragma = "quick_check" if quick else "integrity_check"
+    # Not read-only when it can be written: FTS5's integrity-check is spelled as an INSERT,
+    # though it writes nothing; the file is known to exist, so connecting creates nothing.
+    access = access_for(path)
     try:
-        # Not read-only: FTS5's integrity-check is spelled as an INSERT, though it writes
-        # nothing; the file is known to exist, so connecting creates nothing either.
-        conn = sqlite3.connect(path)
+        conn = connect(path, access)
     except sqlite3.Error as exc:
         return [str(exc)]
     try:
         rows = [str(row[0]) for row in conn.execute(f"PRAGMA {pragma}")]
         tables = {row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if "customer_fts" in tables:
-            # The FTS index has its own check; a broken one raises rather than reporting rows.
+        # The FTS index has its own check; a broken one raises rather than reporting rows. A
+        # read-only file (or a full disk) cannot run that INSERT: its other checks stand.
+        if "customer_fts" in tables and access.reason is None:
             try:
                 conn.execute(
                     "INSERT INTO customer_fts(customer_fts, rank) VALUES ('integrity-check', 1)")

@@ -7,7 +7,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from smallbiz_crm.store.errors import NotADatabaseError, SchemaTooNewError
+from smallbiz_crm.store.engine import READ, Access, connect
+from smallbiz_crm.store.errors import NotADatabaseError, ReadOnlyDatabaseError, SchemaTooNewError
 
 if TYPE_CHECKING:
     from alembic.config import Config
@@ -18,9 +19,12 @@ HEAD_REVISION = "0002"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 
 
-def current_revision(path: Path) -> str | None:
+def current_revision(path: Path, access: Access = READ) -> str | None:
     """The file's schema revision; None for a brand-new (empty) file."""
-    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        conn = connect(path, access if access.reason is not None else READ)
+    except sqlite3.Error as exc:
+        raise NotADatabaseError(f"{path} cannot be read as a database ({exc}).") from None
     try:
         tables = {row[0] for row in conn.execute(
             "SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -75,18 +79,24 @@ def run_alembic(path: Path, command_name: str, target: str) -> None:
         engine.dispose()
 
 
-def ensure_current(path: Path, backups_dir: Path | None) -> str | None:
+def ensure_current(path: Path, backups_dir: Path | None,
+                   access: Access | None = None) -> str | None:
     """Upgrade the file to HEAD_REVISION if it is older; refuse one newer than the app.
 
     Returns the path of the backup taken before an upgrade, if any.
     """
-    revision = current_revision(path)
+    revision = current_revision(path, access or READ)
     if revision == HEAD_REVISION:
         return None
     if revision is not None and revision not in known_revisions():
         raise SchemaTooNewError(
             f"{path.name} was written by a newer version of Smallbiz CRM "
             f"(schema {revision}); update the app to open it. The file was not changed.")
+    if access is not None and access.reason is not None:
+        raise ReadOnlyDatabaseError(
+            f"{path.name} must be upgraded to this version's schema before it can be opened, "
+            f"but {access.reason[0].lower()}{access.reason[1:]}: nothing was changed; "
+            f"{access.remedy}")
     backup_path = None
     if revision is not None and backups_dir is not None:
         from smallbiz_crm.store.backup import backup_to

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from smallbiz_crm.store.engine import Database, make_engine
+from smallbiz_crm.store.engine import Database, access_for, make_engine
 from smallbiz_crm.store.errors import MissingDatabaseError
 from smallbiz_crm.store.files import check_is_database, create_private_file
 from smallbiz_crm.store.migrate import ensure_current
@@ -18,8 +18,10 @@ def open_database(path: Path, backups_dir: Path | None = None, create: bool = Tr
             raise MissingDatabaseError(f"There is no database file at {path}.")
         create_private_file(path)
     check_is_database(path)
+    # A read-only file, folder or full disk opens for reading, creating nothing new.
+    access = access_for(path)
     try:
-        ensure_current(path, backups_dir)
+        ensure_current(path, backups_dir, access)
     except BaseException:
         if created:
             # A file we just made and could not set up would later read as "schema none".
@@ -27,4 +29,4 @@ def open_database(path: Path, backups_dir: Path | None = None, create: bool = Tr
                              path.with_name(path.name + "-shm")):
                 leftover.unlink(missing_ok=True)
         raise
-    return Database(path, make_engine(path))
+    return Database(path, make_engine(path, access=access), access)

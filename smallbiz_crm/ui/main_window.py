@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QObject, QSettings, QSize, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
@@ -111,6 +112,9 @@ class MainWindow(QMainWindow):
         self.shop = shop
         services = shop.services
         self.setWindowTitle(self._title())
+        if services.db.read_only_notice is not None:  # a read-only file or a full disk
+            self.statusBar().addPermanentWidget(
+                QLabel(services.db.read_only_notice, objectName="readOnlyNotice"))
         self.ops = Operations(self.channel, self.tasks, self, self.log_file)
         ctx = WindowContext(self, shop, self.tasks, self.channel, self.ops, self.undo_stack,
                             self.log_file)

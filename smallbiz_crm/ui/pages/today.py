@@ -177,7 +177,9 @@ class TodayPage(QWidget):
                 self._snooze_for = None  # the menu does without the days
 
             self.tasks.run(targets, got, lost)
-        if self._birthdays_day == today:
+        # A read-only file (or a full disk) cannot take the greetings: they wait for a file
+        # that can, rather than failing on every load.
+        if self._birthdays_day == today or self.services.db.read_only is not None:
             return
         self._birthdays_day = today
 
