@@ -19,11 +19,11 @@ from smallbiz_crm.store.backup import (
     in_use,
     integrity_problems,
     read_counts,
-    restore_from,
     unused_name,
 )
 from smallbiz_crm.store.errors import StoreError
 from smallbiz_crm.store.files import remove_stale
+from smallbiz_crm.store.restoring import RestoreResult, restore_from
 
 KEEP_AUTOMATIC = 14
 AUTO_PREFIX = "auto"
@@ -321,19 +321,23 @@ class BackupService:
         """The newest backup that passes integrity_check, checking newest first."""
         return newest_good_backup(self.folders(), exclude=self.db_path)
 
-    def restore(self, backup_path: Path) -> Path | None:
-        """Replace the database with the backup, after backing up the current file into the
-        standard backups folder; returns that safety copy (None if there was no file).
+    def restore(self, backup_path: Path) -> RestoreResult:
+        """Replace the database with the backup; returns where the file from before went.
+
+        The backup is checked completely first: a file that is not a sound backup of this app
+        (empty, damaged, another program's, from a newer version) is refused with a
+        StoreError and nothing changes. A sound current file is copied into the standard
+        backups folder first; a damaged one is renamed aside beside it, never deleted.
 
         The caller must close its Database (Database.close / Services.close) before, and open
         it again after with open_database, which also brings an older backup's schema up to
-        date. A damaged backup raises CorruptDatabaseError and changes nothing.
+        date.
         """
         backup_path = Path(backup_path)
         if _same(backup_path, self.db_path):
             raise ValidationError.single("backup",
                                          "That is the database itself, not a backup of it.")
-        return restore_from(backup_path, self.db_path, self.default_dir)
+        return restore_from(backup_path, self.db_path, self.default_dir, when=self.clock())
 
 
 def remove_stale_partials(folder: Path) -> list[Path]:

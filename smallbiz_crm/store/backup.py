@@ -128,38 +128,6 @@ def timestamped_name(prefix: str = "backup") -> str:
     return f"{prefix}-{datetime.now().strftime('%Y%m%d-%H%M%S-%f')}.db"
 
 
-def restore_from(backup: Path, target: Path, backups_dir: Path) -> Path | None:
-    """Replace target's content with backup's, after backing up the current target.
-
-    Returns the safety copy of what was there before (None if there was no target).
-    """
-    check_is_database(backup)
-    problems = integrity_problems(backup)
-    if problems:
-        raise CorruptDatabaseError(f"{backup.name} is damaged and cannot be restored: "
-                                   f"{problems[0]}")
-    safety = None
-    if target.exists() and target.stat().st_size > 0:
-        safety = backup_to(target, backups_dir / timestamped_name("before-restore"))
-    create_private_file(target)
-    try:
-        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
-        try:
-            out = sqlite3.connect(target)
-            try:
-                # The backup API writes the whole copy in one go, under SQLite's own locking.
-                src.backup(out)
-                out.execute("PRAGMA journal_mode = WAL")
-                out.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            finally:
-                out.close()
-        finally:
-            src.close()
-    except sqlite3.Error as exc:
-        raise StoreError(f"Could not restore {backup.name}: {exc}") from None
-    return safety
-
-
 # -- reading backups, setting damaged files aside ------------------------------------------
 
 

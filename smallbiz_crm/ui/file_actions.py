@@ -124,18 +124,25 @@ class FileActions(QObject):
 
     def restore_from(self, backup: Path) -> None:
         """Close the database, restore the backup over it (the current file is backed up
-        first), and ask the app to open the restored file in a fresh window."""
+        first, or set aside when it is damaged), and ask the app to open the restored file
+        in a fresh window."""
         backups = self.backups()
         db_path = Path(self.services.location)
         self.ctx.window.close_database()  # type: ignore[attr-defined]
         try:
-            safety = backups.restore(backup)
-        except Exception as exc:  # noqa: BLE001 - explained; the old file is still there
+            result = backups.restore(backup)
+        except Exception as exc:  # noqa: BLE001 - explained; the message says what was kept
             self._failed(exc)
-            safety = None
-        self.database_replaced.emit(db_path, self.tr("Restored {0}.").format(backup.name) + (
-            self.tr(" The data from before was saved as {0}.").format(safety.name) if safety
-            else ""))
+            message = self.tr("{0} was not restored.").format(backup.name)
+        else:
+            message = self.tr("Restored {0}.").format(backup.name)
+            if result.safety_copy is not None:
+                message += self.tr(" The data from before was saved as {0}.").format(
+                    result.safety_copy.name)
+            elif result.set_aside is not None:
+                message += self.tr(" The damaged file from before was set aside, unchanged, "
+                                   "as {0}.").format(str(result.set_aside))
+        self.database_replaced.emit(db_path, message)
 
     # -- exports ----------------------------------------------------------------------------
 

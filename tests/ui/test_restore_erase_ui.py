@@ -177,7 +177,7 @@ def test_restore_asks_then_hands_the_backup_to_the_window(
     assert dialog.result() == RestoreDialog.DialogCode.Accepted
     # What the window does next: close, restore, reopen; the counts are the ones shown.
     db.close()
-    safety = backups_of(shop).restore(taken.path)
+    safety = backups_of(shop).restore(taken.path).safety_copy
     assert safety is not None and count(safety, "customer") == 61
     reopened = open_database(db.path)
     try:

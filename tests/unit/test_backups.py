@@ -321,7 +321,7 @@ def test_restoring_a_backup_brings_back_exactly_the_counts_it_showed(
     now_customers = table_count(db_path, "customer")
     db.close()
 
-    safety = backups.restore(shown.path)
+    safety = backups.restore(shown.path).safety_copy
 
     assert safety is not None and safety.parent == backups_dir
     assert table_count(safety, "customer") == now_customers
@@ -407,7 +407,8 @@ def test_the_newest_good_backup_restores_after_damage_at_start(
     assert check.newest_good_backup is not None
     assert check.newest_good_backup.path == good.path
     assert check.newest_good_backup.customers == 40
-    assert BackupService(paths, clock=clock).restore(check.newest_good_backup.path) is None
+    restored = BackupService(paths, clock=clock).restore(check.newest_good_backup.path)
+    assert restored.safety_copy is None and restored.set_aside is None
     db = open_database(db_path, backups_dir)
     try:
         assert Services(db).customers.count() == 40

@@ -20,11 +20,12 @@ import smallbiz_crm
 from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerQuery
 from smallbiz_crm.paths import resolve
 from smallbiz_crm.services.registry import Services
-from smallbiz_crm.store.backup import backup_to, integrity_problems, restore_from
+from smallbiz_crm.store.backup import backup_to, integrity_problems
 from smallbiz_crm.store.engine import Database
 from smallbiz_crm.store.errors import MissingDatabaseError, NotADatabaseError
 from smallbiz_crm.store.models import Customer
 from smallbiz_crm.store.opening import open_database
+from smallbiz_crm.store.restoring import restore_from
 
 PROJECT_ROOT = Path(smallbiz_crm.__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 20, 10, 0)
@@ -229,7 +230,7 @@ def test_restore_keeps_a_copy_of_the_current_file_then_brings_the_backup_back(
     add_customers(services, "Dee", "Eve")
     db.close()
 
-    safety = restore_from(backup, db_path, backups_dir)
+    safety = restore_from(backup, db_path, backups_dir).safety_copy
 
     assert safety is not None and safety.parent == backups_dir
     assert customer_count(safety) == 5
@@ -253,6 +254,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from smallbiz_crm.store.opening import open_database
+from smallbiz_crm.store.restoring import restore_from
 from smallbiz_crm.store.models import Customer
 
 db = open_database(Path(sys.argv[1]))
