@@ -9,6 +9,7 @@ automatic backup.
 from __future__ import annotations
 
 import contextlib
+import shlex
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from smallbiz_crm.services.clock import Clock, system_clock
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.startup_check import StartupCheck, check_database_at_start
 from smallbiz_crm.store.backup import integrity_problems, read_setting
+from smallbiz_crm.store.errors import DamagedDatabaseError
 from smallbiz_crm.store.opening import open_database
 
 
@@ -42,13 +44,44 @@ def computer_settings(paths: AppPaths) -> ComputerSettings:
 
 
 def open_shop(paths: AppPaths, *, create: bool = True, clock: Clock = system_clock,
-              computer: ComputerSettings | None = None) -> Shop:
+              computer: ComputerSettings | None = None, for_writing: bool = False) -> Shop:
     """Open (creating or upgrading) the shop's database. Reads only the file's header and
-    schema revision before connecting; the integrity check is the start-up duties' job."""
+    schema revision before connecting; the integrity check is the start-up duties' job.
+
+    for_writing: a command about to write runs the quick check first and refuses a damaged
+    file (DamagedDatabaseError, naming the backup to restore) before anything is written."""
     computer = computer if computer is not None else computer_settings(paths)
+    backups = BackupService(paths, clock=clock, computer=computer)
+    if for_writing:
+        refuse_if_damaged(paths, backups)
     services = Services(open_database(paths.db_file, paths.backups_dir, create=create), clock)
-    return Shop(paths=paths, computer=computer, services=services,
-                backups=BackupService(paths, clock=clock, computer=computer))
+    return Shop(paths=paths, computer=computer, services=services, backups=backups)
+
+
+def refuse_if_damaged(paths: AppPaths, backups: BackupService) -> None:
+    """Raise DamagedDatabaseError when the file fails quick_check; writing into a damaged
+    file spreads the damage and buries what a repair could still recover. A file that is
+    missing or empty is new, not damaged."""
+    db_file = paths.db_file
+    if not db_file.exists() or db_file.stat().st_size == 0:
+        return
+    problems = integrity_problems(db_file, quick=True)
+    if not problems:
+        return
+    problem = " ".join(problems[0].split())[:200]
+    message = f"{db_file} is damaged ({problem}); nothing was written."
+    if backups.computer is not None:
+        # The owner's other folder may still be named only inside the file itself.
+        adopt_backup_folder(db_file, backups.computer)
+    good = backups.newest_good()
+    if good is None:
+        message += (" No good backup was found. Keep the file: someone who repairs SQLite "
+                    "files may recover it.")
+    else:
+        message += (f" Restore the newest good backup, from {good.created_at:%Y-%m-%d %H:%M} "
+                    f"with {good.customers} customers: smallbiz-crm --db "
+                    f"{shlex.quote(str(db_file))} restore {shlex.quote(str(good.path))}")
+    raise DamagedDatabaseError(message)
 
 
 def adopt_backup_folder(db_file: Path, computer: ComputerSettings) -> None:

@@ -109,12 +109,13 @@ def _day(text: str) -> date:
 
 
 @contextmanager
-def _shop(paths: AppPaths, create: bool = False) -> Iterator[Shop]:
+def _shop(paths: AppPaths, create: bool = False, writes: bool = False) -> Iterator[Shop]:
     """The shop as the window opens it (one assembly), closed when the command is done.
-    Commands take no automatic backup: that is the window's daily duty."""
+    Commands take no automatic backup: that is the window's daily duty. A command that
+    writes (`writes`) is refused, before anything is written, when the file is damaged."""
     from smallbiz_crm.assembly import open_shop
 
-    shop = open_shop(paths, create=create)
+    shop = open_shop(paths, create=create, for_writing=writes)
     notice = shop.services.db.read_only_notice
     if notice is not None and not create and sys.stderr is not None:
         # A reading command (create=False) works on a read-only file and says so; a writing
@@ -140,7 +141,7 @@ def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
 
     if args.customers < 1 or args.customers > 1_000_000:
         raise UserError("--customers must be between 1 and 1,000,000.")
-    with _shop(paths, create=True) as shop:
+    with _shop(paths, create=True, writes=True) as shop:
         services = shop.services
         summary = fill_demo(services.db, customers=args.customers, seed=args.seed,
                             progress=_progress("demo customers"))
@@ -176,7 +177,7 @@ def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
         raise UserError(f"There is no file at {source}.")
     # A file that is no table (or holds no vCard) fails here, before the database is touched.
     raw = read_file(source, args.format)
-    with _shop(paths, create=True) as shop:
+    with _shop(paths, create=True, writes=not args.dry_run) as shop:
         services = shop.services
         plan = plan_import(services.db, raw, clock=services.clock)
         # Every bad row on standard output (there may be many), one summary line on stderr.
@@ -252,13 +253,22 @@ def cmd_restore(args: argparse.Namespace, paths: AppPaths) -> int:
 
     source = Path(args.backup).expanduser()
     if not source.is_file():
-        raise UserError(f"There is no backup file at {source}.")
-    safety = backups_for(paths).restore(source)
-    # Bring an older backup up to this app's schema (taking its own backup first).
-    with _shop(paths):
-        pass
-    note = f" (the previous file was saved as {safety})" if safety else ""
-    print(f"Restored {paths.db_file} from {source}{note}")
+        raise UserError(f"There is no backup file at {source}. Nothing was changed.")
+    result = backups_for(paths).restore(source)
+    try:
+        # Bring an older backup up to this app's schema (taking its own backup first).
+        with _shop(paths):
+            pass
+    except Exception as exc:  # said in one line, with where the file from before is
+        reason = user_message(exc)
+        if reason is None:
+            from smallbiz_crm.logs import log
+
+            log.exception("opening the restored file failed")
+            reason = f"{type(exc).__name__}: {exc}. Details are in {paths.log_file}."
+        raise UserError(f"{source} was restored into {paths.db_file}, but it could not be "
+                        f"opened: {reason} {result.where_previous()}") from exc
+    print(f"Restored {paths.db_file} from {source}. {result.where_previous()}".strip())
     return EXIT_OK
 
 
@@ -284,7 +294,8 @@ def cmd_check(args: argparse.Namespace, paths: AppPaths) -> int:
 def cmd_report(args: argparse.Namespace, paths: AppPaths) -> int:
     from smallbiz_crm.services.printing import write_checklist, write_summary
 
-    with _shop(paths) as shop:
+    # The checklist is recorded in the database (its results are entered against it later).
+    with _shop(paths, writes=args.report == "checklist") as shop:
         services = shop.services
         if args.report == "summary":
             path = write_summary(services.db, args.customer_id, args.output, services.clock)

@@ -46,3 +46,7 @@ def is_disk_full(exc: BaseException) -> bool:
         return False
     code = getattr(cause, "sqlite_errorcode", None)
     return (code is not None and code & 0xFF == _SQLITE_FULL) or "disk is full" in str(cause)
+
+
+class DamagedDatabaseError(CorruptDatabaseError):
+    """The database file itself fails its check: nothing may be written into it."""
