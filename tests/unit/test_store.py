@@ -254,7 +254,6 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from smallbiz_crm.store.opening import open_database
-from smallbiz_crm.store.restoring import restore_from
 from smallbiz_crm.store.models import Customer
 
 db = open_database(Path(sys.argv[1]))
