@@ -51,7 +51,7 @@ def build_main_window(db_path: Path, paths: AppPaths | None = None) -> MainWindo
     paths.ensure_dirs()
     setup_logging(paths.log_file)
     window = MainWindow(paths, window_settings(paths), _sample_for(paths.db_file, paths),
-                        open_shop(paths))
+                        open_shop(paths, what="window"))
     connect_window(window, paths)
     return window
 
@@ -200,13 +200,13 @@ def _open_or_offer_backup(window: MainWindow, paths: AppPaths) -> Shop:
     from smallbiz_crm.store.errors import CorruptDatabaseError
 
     try:
-        return open_shop(paths)
+        return open_shop(paths, what="window")
     except Exception as exc:
         if not (isinstance(exc, CorruptDatabaseError) or is_damage(exc)):
             raise
     computer = computer_settings(paths)
     _offer_backup(window, paths, set_aside_damaged(paths, computer))
-    return open_shop(paths, computer=computer)
+    return open_shop(paths, computer=computer, what="window")
 
 
 def _offer_backup(window: MainWindow, paths: AppPaths, check: StartupCheck) -> None:

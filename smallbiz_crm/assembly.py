@@ -41,12 +41,14 @@ def computer_settings(paths: AppPaths) -> ComputerSettings:
 
 
 def open_shop(paths: AppPaths, *, create: bool = True, clock: Clock = system_clock,
-              computer: ComputerSettings | None = None) -> Shop:
+              computer: ComputerSettings | None = None, what: str = "command") -> Shop:
     """Open (creating or upgrading) the shop's database. Reads only the file's header and
-    schema revision before connecting; the integrity check is the start-up duties' job."""
+    schema revision before connecting; the integrity check is the start-up duties' job.
+    `what` ("window", "command import") is how the file's registrations name this process."""
     computer = computer if computer is not None else computer_settings(paths)
     _adopt_backup_folder(paths.db_file, computer)
-    services = Services(open_database(paths.db_file, paths.backups_dir, create=create), clock)
+    services = Services(open_database(paths.db_file, paths.backups_dir, create=create,
+                                      what=what), clock)
     return Shop(paths=paths, computer=computer, services=services,
                 backups=BackupService(paths, clock=clock, computer=computer))
 

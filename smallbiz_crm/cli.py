@@ -108,13 +108,20 @@ def _day(text: str) -> date:
             f"'{text}' is not a date; use YYYY-MM-DD, e.g. 2026-11-23") from None
 
 
+# The command being run, named in the file's registrations ("command import").
+_running = ["command"]
+
+
 @contextmanager
 def _shop(paths: AppPaths, create: bool = False) -> Iterator[Shop]:
     """The shop as the window opens it (one assembly), closed when the command is done.
     Commands take no automatic backup: that is the window's daily duty."""
     from smallbiz_crm.assembly import open_shop
 
-    shop = open_shop(paths, create=create)
+    shop = open_shop(paths, create=create, what=f"command {_running[0]}")
+    # A write waiting for another window's (a big import) says so instead of looking stuck.
+    shop.services.db.wait_listeners.append(
+        lambda text: print(text, file=sys.stderr, flush=True) if sys.stderr else None)
     try:
         yield shop
     finally:
@@ -319,6 +326,7 @@ def run_command(args: argparse.Namespace, paths: AppPaths) -> int:
         setup_logging(paths.log_file)
     except OSError as exc:
         return _fail(f"Cannot use the data folder {paths.data_dir}: {exc.strerror}.")
+    _running[0] = args.command
     try:
         return COMMANDS[args.command](args, paths)
     except KeyboardInterrupt:

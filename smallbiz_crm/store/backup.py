@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from smallbiz_crm.store.errors import CorruptDatabaseError, StoreError
+from smallbiz_crm.store.exclusive import held_exclusively
 from smallbiz_crm.store.files import check_is_database, create_private_file
 
 # Beside a database file, SQLite keeps these; they belong to it and move with it.
@@ -68,15 +69,20 @@ def integrity_problems(path: Path, quick: bool = False) -> list[str]:
     return [row for row in rows if row != "ok"]
 
 
-def backup_to(source: Path, dest: Path) -> Path:
-    """Copy a live database (its WAL included) to dest, then verify the copy."""
-    check_is_database(source)
+def backup_to(source: Path, dest: Path,
+              connection: sqlite3.Connection | None = None) -> Path:
+    """Copy a live database (its WAL included) to dest, then verify the copy. `connection`:
+    one already open on source that holds it exclusively (a restore), to copy through."""
+    if connection is None:
+        # Not with a held file: closing any descriptor of it drops this process's locks
+        # (POSIX), so even reading its header would let other writers in.
+        check_is_database(source)
     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = dest.with_name(dest.name + ".partial")
     partial.unlink(missing_ok=True)
     create_private_file(partial)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = connection or sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
             out = sqlite3.connect(partial)
             try:
@@ -86,7 +92,8 @@ def backup_to(source: Path, dest: Path) -> Path:
             finally:
                 out.close()
         finally:
-            src.close()
+            if connection is None:
+                src.close()
         problems = integrity_problems(partial)
         if problems:
             raise CorruptDatabaseError(
@@ -136,24 +143,25 @@ def restore_from(backup: Path, target: Path, backups_dir: Path) -> Path | None:
         raise CorruptDatabaseError(f"{backup.name} is damaged and cannot be restored: "
                                    f"{problems[0]}")
     safety = None
-    if target.exists() and target.stat().st_size > 0:
-        safety = backup_to(target, backups_dir / timestamped_name("before-restore"))
+    had_content = target.exists() and target.stat().st_size > 0
     create_private_file(target)
-    try:
-        src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
+    # Held alone from the safety copy to the end: a commit from another process lands in the
+    # safety copy or waits for the restored file, never in between (where it would be lost).
+    with held_exclusively(target) as out:
+        if had_content:
+            safety = backup_to(target, backups_dir / timestamped_name("before-restore"), out)
         try:
-            out = sqlite3.connect(target)
+            src = sqlite3.connect(f"file:{backup}?mode=ro", uri=True)
             try:
-                # The backup API writes the whole copy in one go, under SQLite's own locking.
+                # Into the existing file, never a rename over it (another process may still
+                # have it open; on Windows the rename fails outright).
                 src.backup(out)
                 out.execute("PRAGMA journal_mode = WAL")
                 out.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             finally:
-                out.close()
-        finally:
-            src.close()
-    except sqlite3.Error as exc:
-        raise StoreError(f"Could not restore {backup.name}: {exc}") from None
+                src.close()
+        except sqlite3.Error as exc:
+            raise StoreError(f"Could not restore {backup.name}: {exc}") from None
     return safety
 
 

@@ -5,15 +5,26 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from smallbiz_crm.store.errors import CorruptDatabaseError
+from smallbiz_crm.store.registrations import Registration
 
 BUSY_TIMEOUT_MS = 10_000
+# A unit of work waits this long for another writer (another window's or command's big
+# import) before giving up, after saying so once it has waited FIRST_WAIT_MS.
+FIRST_WAIT_MS = 1_000
+WRITE_WAIT_MS = 60 * 60_000
+WAITING_MESSAGE = "Waiting for the other window to finish…"
+# The Database whose unit of work is beginning on this thread, so its BEGIN takes the write
+# lock at once (and may wait for it) rather than failing at the first write.
+_writing: ContextVar[Database | None] = ContextVar("_writing", default=None)
 
 
 def is_damage(exc: BaseException) -> bool:
@@ -55,7 +66,11 @@ def make_engine(path: Path, foreign_keys: bool = True) -> Engine:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        database = _writing.get()
+        if database is None:
+            conn.exec_driver_sql("BEGIN")
+        else:
+            database.begin_write(conn)
 
     return engine
 
@@ -71,6 +86,11 @@ class Database:
         # (writing into a damaged file spreads the damage) and the listeners are told once.
         self.damaged = False
         self.damage_listeners: list[Callable[[], None]] = []
+        # Told (on the writing thread) when a write has to wait for another program's; the
+        # window shows it in the status bar, a command on stderr.
+        self.wait_listeners: list[Callable[[str], None]] = []
+        # This process's note in `<db>.open/` (open_database sets it), removed on close.
+        self.registration: Registration | None = None
         event.listen(engine, "handle_error", self._on_error)
 
     def _on_error(self, context: Any) -> None:
@@ -87,8 +107,36 @@ class Database:
             raise CorruptDatabaseError(
                 f"{self.path.name} is damaged, so nothing more is written into it. Restore "
                 "the newest good backup (File → Restore a backup…).")
-        with self.sessions.begin() as session:
-            yield session
+        token: Token[Database | None] | None = _writing.set(self)
+        try:
+            with self.sessions.begin() as session:
+                # The connection (and its BEGIN) is taken now, not at the first statement.
+                session.connection()
+                _writing.reset(token)  # type: ignore[arg-type]
+                token = None
+                yield session
+        finally:
+            if token is not None:
+                _writing.reset(token)
+
+    def begin_write(self, conn: Any) -> None:
+        """BEGIN IMMEDIATE: take the write lock before anything is read, waiting for another
+        writer (saying so after FIRST_WAIT_MS) instead of failing after BUSY_TIMEOUT_MS. A
+        deferred BEGIN could also fail later with a stale snapshot, which no wait cures."""
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {FIRST_WAIT_MS}")
+        try:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig).lower():
+                    raise
+            for listener in list(self.wait_listeners):
+                listener(WAITING_MESSAGE)
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {WRITE_WAIT_MS}")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -110,3 +158,5 @@ class Database:
                 self.checkpoint()
         finally:
             self.engine.dispose()
+            if self.registration is not None:
+                self.registration.close()
