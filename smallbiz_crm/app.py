@@ -80,6 +80,8 @@ def reopen_window(old: MainWindow, db_path: Path, paths: AppPaths, message: str)
     window.show()
     watch_due_dates(window)
     start_duties(window, paths)
+    if window.shop is not None:
+        answer_requests(window, window.shop)
     window.statusBar().showMessage(message, 30_000)
 
 
@@ -186,6 +188,7 @@ def run_gui(paths: AppPaths) -> int:
         connect_window(window, paths)
         watch_due_dates(window)
         start_duties(window, paths)
+        answer_requests(window, shop)
 
     QTimer.singleShot(0, attach)
     code = int(app.exec())
@@ -293,6 +296,44 @@ def watch_due_dates(window: MainWindow) -> None:
     watcher.start()
     if isinstance(notifier, TrayNotifier):
         notifier.message_clicked.connect(lambda: bring_to_front(window))
+
+
+REQUEST_POLL_MS = 1_000
+_notices: list[QMessageBox] = []
+
+
+def answer_requests(window: MainWindow, shop: Shop) -> None:
+    """Look every second for what other processes ask through the file's registrations: a
+    restore elsewhere asks this window to let go of the file (it saves its layout, closes and
+    says why); a second start of the app asks it to come forward."""
+    from smallbiz_crm.store.registrations import CLOSE, RAISE
+
+    timer = QTimer(window)
+    timer.setInterval(REQUEST_POLL_MS)
+
+    def poll() -> None:
+        registration = shop.services.db.registration
+        if window.shop is not shop or registration is None:
+            timer.stop()
+            return
+        if registration.requested(RAISE):
+            bring_to_front(window)
+        if registration.requested(CLOSE):
+            timer.stop()
+            # Shown before the window closes, so the app stays until the owner has read it.
+            notice = QMessageBox(QMessageBox.Icon.Information, APP_NAME, window.tr(
+                "A backup is being restored into {0} from another window or command, so this "
+                "window has closed it. Start {1} again to see the restored data.").format(
+                    shop.paths.db_file.name, APP_NAME))
+            notice.setObjectName("closedForRestoreNotice")
+            # Kept alive here (it has no parent: the window it explains is going away).
+            _notices.append(notice)
+            notice.finished.connect(lambda _result: _notices.remove(notice))
+            notice.show()
+            window.close()  # saves the layout, then closes the database
+
+    timer.timeout.connect(poll)
+    timer.start()
 
 
 def bring_to_front(window: MainWindow) -> None:
