@@ -52,7 +52,7 @@ def build_main_window(db_path: Path, paths: AppPaths | None = None) -> MainWindo
     paths.ensure_dirs()
     setup_logging(paths.log_file)
     window = MainWindow(paths, window_settings(paths), _sample_for(paths.db_file, paths),
-                        open_shop(paths))
+                        open_shop(paths, what="window"))
     connect_window(window, paths)
     return window
 
@@ -81,6 +81,8 @@ def reopen_window(old: MainWindow, db_path: Path, paths: AppPaths, message: str)
     window.show()
     watch_due_dates(window)
     start_duties(window, paths)
+    if window.shop is not None:
+        answer_requests(window, window.shop)
     window.statusBar().showMessage(message, 30_000)
 
 
@@ -191,6 +193,7 @@ def run_gui(paths: AppPaths) -> int:
         connect_window(window, paths)
         watch_due_dates(window)
         start_duties(window, paths)
+        answer_requests(window, shop)
 
     QTimer.singleShot(0, attach)
     code = int(app.exec())
@@ -206,12 +209,12 @@ def _open_or_offer_backup(window: MainWindow, paths: AppPaths,
     from smallbiz_crm.store.errors import CorruptDatabaseError
 
     try:
-        return open_shop(paths, computer=computer)
+        return open_shop(paths, computer=computer, what="window")
     except Exception as exc:
         if not (isinstance(exc, CorruptDatabaseError) or is_damage(exc)):
             raise
     _offer_backup(window, paths, set_aside_damaged(paths, computer))
-    return open_shop(paths, computer=computer)
+    return open_shop(paths, computer=computer, what="window")
 
 
 def _offer_backup(window: MainWindow, paths: AppPaths, check: StartupCheck) -> None:
@@ -298,6 +301,44 @@ def watch_due_dates(window: MainWindow) -> None:
     watcher.start()
     if isinstance(notifier, TrayNotifier):
         notifier.message_clicked.connect(lambda: bring_to_front(window))
+
+
+REQUEST_POLL_MS = 1_000
+_notices: list[QMessageBox] = []
+
+
+def answer_requests(window: MainWindow, shop: Shop) -> None:
+    """Look every second for what other processes ask through the file's registrations: a
+    restore elsewhere asks this window to let go of the file (it saves its layout, closes and
+    says why); a second start of the app asks it to come forward."""
+    from smallbiz_crm.store.registrations import CLOSE, RAISE
+
+    timer = QTimer(window)
+    timer.setInterval(REQUEST_POLL_MS)
+
+    def poll() -> None:
+        registration = shop.services.db.registration
+        if window.shop is not shop or registration is None:
+            timer.stop()
+            return
+        if registration.requested(RAISE):
+            bring_to_front(window)
+        if registration.requested(CLOSE):
+            timer.stop()
+            # Shown before the window closes, so the app stays until the owner has read it.
+            notice = QMessageBox(QMessageBox.Icon.Information, APP_NAME, window.tr(
+                "A backup is being restored into {0} from another window or command, so this "
+                "window has closed it. Start {1} again to see the restored data.").format(
+                    shop.paths.db_file.name, APP_NAME))
+            notice.setObjectName("closedForRestoreNotice")
+            # Kept alive here (it has no parent: the window it explains is going away).
+            _notices.append(notice)
+            notice.finished.connect(lambda _result: _notices.remove(notice))
+            notice.show()
+            window.close()  # saves the layout, then closes the database
+
+    timer.timeout.connect(poll)
+    timer.start()
 
 
 def bring_to_front(window: MainWindow) -> None:

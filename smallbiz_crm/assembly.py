@@ -44,17 +44,20 @@ def computer_settings(paths: AppPaths) -> ComputerSettings:
 
 
 def open_shop(paths: AppPaths, *, create: bool = True, clock: Clock = system_clock,
-              computer: ComputerSettings | None = None, for_writing: bool = False) -> Shop:
+              computer: ComputerSettings | None = None, for_writing: bool = False,
+              what: str = "command") -> Shop:
     """Open (creating or upgrading) the shop's database. Reads only the file's header and
     schema revision before connecting; the integrity check is the start-up duties' job.
 
     for_writing: a command about to write runs the quick check first and refuses a damaged
-    file (DamagedDatabaseError, naming the backup to restore) before anything is written."""
+    file (DamagedDatabaseError, naming the backup to restore) before anything is written.
+    `what` ("window", "command import") is how the file's registrations name this process."""
     computer = computer if computer is not None else computer_settings(paths)
     backups = BackupService(paths, clock=clock, computer=computer)
     if for_writing:
         refuse_if_damaged(paths, backups)
-    services = Services(open_database(paths.db_file, paths.backups_dir, create=create), clock)
+    services = Services(open_database(paths.db_file, paths.backups_dir, create=create,
+                                      what=what), clock)
     return Shop(paths=paths, computer=computer, services=services, backups=backups)
 
 

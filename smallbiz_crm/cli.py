@@ -108,6 +108,10 @@ def _day(text: str) -> date:
             f"'{text}' is not a date; use YYYY-MM-DD, e.g. 2026-11-23") from None
 
 
+# The command being run, named in the file's registrations ("command import").
+_running = ["command"]
+
+
 @contextmanager
 def _shop(paths: AppPaths, create: bool = False, writes: bool = False) -> Iterator[Shop]:
     """The shop as the window opens it (one assembly), closed when the command is done.
@@ -115,12 +119,16 @@ def _shop(paths: AppPaths, create: bool = False, writes: bool = False) -> Iterat
     writes (`writes`) is refused, before anything is written, when the file is damaged."""
     from smallbiz_crm.assembly import open_shop
 
-    shop = open_shop(paths, create=create, for_writing=writes)
+    shop = open_shop(paths, create=create, for_writing=writes,
+                     what=f"command {_running[0]}")
     notice = shop.services.db.read_only_notice
     if notice is not None and not create and sys.stderr is not None:
         # A reading command (create=False) works on a read-only file and says so; a writing
         # one is refused with its one line when it tries.
         print(f"smallbiz-crm: {printable(notice)}", file=sys.stderr)
+    # A write waiting for another window's (a big import) says so instead of looking stuck.
+    shop.services.db.wait_listeners.append(
+        lambda text: print(text, file=sys.stderr, flush=True) if sys.stderr else None)
     try:
         yield shop
     finally:
@@ -340,6 +348,7 @@ def run_command(args: argparse.Namespace, paths: AppPaths) -> int:
         setup_logging(paths.log_file)
     except OSError as exc:
         return _fail(f"Cannot use the data folder {paths.data_dir}: {exc.strerror}.")
+    _running[0] = args.command
     try:
         return COMMANDS[args.command](args, paths)
     except KeyboardInterrupt:

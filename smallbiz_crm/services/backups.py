@@ -22,10 +22,14 @@ from smallbiz_crm.store.backup import (
     unused_name,
 )
 from smallbiz_crm.store.errors import StoreError
+from smallbiz_crm.store.exclusive import DatabaseHeldError
 from smallbiz_crm.store.files import remove_stale
+from smallbiz_crm.store.registrations import ask_to_close
 from smallbiz_crm.store.restoring import RestoreResult, restore_from
 
 KEEP_AUTOMATIC = 14
+# How long a restore waits for other windows to close the file when asked.
+CLOSE_WAIT_SECONDS = 5.0
 AUTO_PREFIX = "auto"
 MANUAL_PREFIX = "backup"
 BACKUP_SUFFIX = ".db"
@@ -337,7 +341,17 @@ class BackupService:
         if _same(backup_path, self.db_path):
             raise ValidationError.single("backup",
                                          "That is the database itself, not a backup of it.")
+        self._ask_others_to_close()
         return restore_from(backup_path, self.db_path, self.default_dir, when=self.clock())
+
+    def _ask_others_to_close(self) -> None:
+        """Other windows and commands with the file open are asked to let go of it (a window
+        notices within a second or two); refused, naming them, if they have not."""
+        holders = ask_to_close(self.db_path, CLOSE_WAIT_SECONDS)
+        if holders:
+            raise DatabaseHeldError(
+                f"The database is open {holders[0].describe()}; close it and try again. "
+                "Nothing was changed.")
 
 
 def remove_stale_partials(folder: Path) -> list[Path]:

@@ -71,15 +71,20 @@ def integrity_problems(path: Path, quick: bool = False) -> list[str]:
     return [row for row in rows if row != "ok"]
 
 
-def backup_to(source: Path, dest: Path) -> Path:
-    """Copy a live database (its WAL included) to dest, then verify the copy."""
-    check_is_database(source)
+def backup_to(source: Path, dest: Path,
+              connection: sqlite3.Connection | None = None) -> Path:
+    """Copy a live database (its WAL included) to dest, then verify the copy. `connection`:
+    one already open on source that holds it exclusively (a restore), to copy through."""
+    if connection is None:
+        # Not with a held file: closing any descriptor of it drops this process's locks
+        # (POSIX), so even reading its header would let other writers in.
+        check_is_database(source)
     dest.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     partial = dest.with_name(dest.name + ".partial")
     partial.unlink(missing_ok=True)
     create_private_file(partial)
     try:
-        src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+        src = connection or sqlite3.connect(f"file:{source}?mode=ro", uri=True)
         try:
             out = sqlite3.connect(partial)
             try:
@@ -89,7 +94,8 @@ def backup_to(source: Path, dest: Path) -> Path:
             finally:
                 out.close()
         finally:
-            src.close()
+            if connection is None:
+                src.close()
         problems = integrity_problems(partial)
         if problems:
             raise CorruptDatabaseError(

@@ -7,14 +7,17 @@ import shutil
 import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from smallbiz_crm.store.errors import CorruptDatabaseError, ReadOnlyDatabaseError, is_disk_full
+from smallbiz_crm.store.registrations import Registration
 
 BUSY_TIMEOUT_MS = 10_000
 # Below this much free space a file whose first read fails is taken to be on a full disk.
@@ -111,6 +114,15 @@ def access_for(path: Path) -> Access:
         pass  # damage and the like: the open that follows explains it
     return WRITABLE
 
+# A unit of work waits this long for another writer (another window's or command's big
+# import) before giving up, after saying so once it has waited FIRST_WAIT_MS.
+FIRST_WAIT_MS = 1_000
+WRITE_WAIT_MS = 60 * 60_000
+WAITING_MESSAGE = "Waiting for the other window to finish…"
+# The Database whose unit of work is beginning on this thread, so its BEGIN takes the write
+# lock at once (and may wait for it) rather than failing at the first write.
+_writing: ContextVar[Database | None] = ContextVar("_writing", default=None)
+
 
 def is_damage(exc: BaseException) -> bool:
     """SQLite's words for a damaged file ("database disk image is malformed", "file is not a
@@ -160,7 +172,11 @@ def make_engine(path: Path, foreign_keys: bool = True, access: Access = WRITABLE
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN")
+        database = _writing.get()
+        if database is None:
+            conn.exec_driver_sql("BEGIN")
+        else:
+            database.begin_write(conn)
 
     return engine
 
@@ -180,6 +196,11 @@ class Database:
         # (writing into a damaged file spreads the damage) and the listeners are told once.
         self.damaged = False
         self.damage_listeners: list[Callable[[], None]] = []
+        # Told (on the writing thread) when a write has to wait for another program's; the
+        # window shows it in the status bar, a command on stderr.
+        self.wait_listeners: list[Callable[[str], None]] = []
+        # This process's note in `<db>.open/` (open_database sets it), removed on close.
+        self.registration: Registration | None = None
         event.listen(engine, "handle_error", self._on_error)
 
     def _on_error(self, context: Any) -> None:
@@ -198,8 +219,36 @@ class Database:
                 "the newest good backup (File → Restore a backup…).")
         if self.read_only is not None:
             raise ReadOnlyDatabaseError(self.read_only)
-        with self.sessions.begin() as session:
-            yield session
+        token: Token[Database | None] | None = _writing.set(self)
+        try:
+            with self.sessions.begin() as session:
+                # The connection (and its BEGIN) is taken now, not at the first statement.
+                session.connection()
+                _writing.reset(token)  # type: ignore[arg-type]
+                token = None
+                yield session
+        finally:
+            if token is not None:
+                _writing.reset(token)
+
+    def begin_write(self, conn: Any) -> None:
+        """BEGIN IMMEDIATE: take the write lock before anything is read, waiting for another
+        writer (saying so after FIRST_WAIT_MS) instead of failing after BUSY_TIMEOUT_MS. A
+        deferred BEGIN could also fail later with a stale snapshot, which no wait cures."""
+        conn.exec_driver_sql(f"PRAGMA busy_timeout = {FIRST_WAIT_MS}")
+        try:
+            try:
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+                return
+            except OperationalError as exc:
+                if "locked" not in str(exc.orig).lower():
+                    raise
+            for listener in list(self.wait_listeners):
+                listener(WAITING_MESSAGE)
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {WRITE_WAIT_MS}")
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            conn.exec_driver_sql(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -228,3 +277,5 @@ class Database:
                 raise
         finally:
             self.engine.dispose()
+            if self.registration is not None:
+                self.registration.close()

@@ -8,10 +8,15 @@ from smallbiz_crm.store.engine import Database, access_for, make_engine
 from smallbiz_crm.store.errors import MissingDatabaseError
 from smallbiz_crm.store.files import check_is_database, create_private_file
 from smallbiz_crm.store.migrate import ensure_current
+from smallbiz_crm.store.registrations import Registration
 
 
-def open_database(path: Path, backups_dir: Path | None = None, create: bool = True) -> Database:
-    """Open (or create) the file, bringing its schema up to date; refuse anything unsafe."""
+def open_database(path: Path, backups_dir: Path | None = None, create: bool = True,
+                  what: str = "program") -> Database:
+    """Open (or create) the file, bringing its schema up to date; refuse anything unsafe.
+
+    `what` names this process in the file's registrations ("window", "command import"), so a
+    restore elsewhere can say who has it open."""
     created = not path.exists()
     if created:
         if not create:
@@ -29,4 +34,6 @@ def open_database(path: Path, backups_dir: Path | None = None, create: bool = Tr
                              path.with_name(path.name + "-shm")):
                 leftover.unlink(missing_ok=True)
         raise
-    return Database(path, make_engine(path, access=access), access)
+    database = Database(path, make_engine(path, access=access), access)
+    database.registration = Registration(path, what)
+    return database

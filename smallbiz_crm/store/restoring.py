@@ -18,12 +18,14 @@ from smallbiz_crm.store.backup import (
     read_only_uri,
     timestamped_name,
 )
+from smallbiz_crm.store.engine import is_damage
 from smallbiz_crm.store.errors import (
     CorruptDatabaseError,
     NotADatabaseError,
     SchemaTooNewError,
     StoreError,
 )
+from smallbiz_crm.store.exclusive import held_exclusively
 from smallbiz_crm.store.files import check_is_database, create_private_file
 from smallbiz_crm.store.migrate import known_revisions
 
@@ -114,17 +116,56 @@ def restore_from(backup: Path, target: Path, backups_dir: Path,
         raise NotADatabaseError(f"{target} is a folder, not a database file. {UNCHANGED}")
     result = RestoreResult()
     if target.exists() and target.stat().st_size > 0:
-        result = _keep_previous(target, backups_dir, when or datetime.now())
+        try:
+            return _restore_held(backup, target, backups_dir)
+        except _Damaged:
+            # No copy can be made of a damaged file: renamed aside as it is, written anew.
+            result = _set_aside(target, when or datetime.now())
     try:
-        if result.safety_copy is not None:
-            _refuse_if_in_use(target)
         _write(backup, target)
     except (StoreError, sqlite3.Error, OSError) as exc:
         reason = str(exc) if isinstance(exc, StoreError) else (
             f"Could not restore {backup.name}: {getattr(exc, 'strerror', None) or exc}.")
-        if result.safety_copy is None and _undo_write(target, result.set_aside):
+        if _undo_write(target, result.set_aside):
             raise StoreError(f"{reason} {UNCHANGED}") from None
         raise StoreError(f"{reason} {result.where_previous()}".strip()) from None
+    return result
+
+
+class _Damaged(Exception):
+    """The current file could not be copied because it is damaged."""
+
+
+def _restore_held(backup: Path, target: Path, backups_dir: Path) -> RestoreResult:
+    """Held alone from the safety copy to the end: a commit from another process lands in the
+    safety copy or waits for the restored file, never in between (where it would be lost).
+    Written into the existing file through SQLite's backup API, never renamed over it
+    (another process may still have it open; on Windows the rename fails outright)."""
+    result = RestoreResult()
+    try:
+        with held_exclusively(target) as held:
+            try:
+                result = RestoreResult(safety_copy=backup_to(
+                    target, backups_dir / timestamped_name("before-restore"), held))
+            except DatabaseInUseError as exc:
+                raise DatabaseInUseError(f"{exc} {UNCHANGED}") from None
+            except StoreError as exc:
+                if _is_damaged(target, exc):
+                    raise _Damaged from None
+                raise StoreError(f"{exc} {UNCHANGED}") from None
+            except OSError as exc:
+                raise StoreError(f"Could not copy {target.name} before the restore: "
+                                 f"{exc.strerror or exc}. {UNCHANGED}") from None
+            _write_into(backup, held)
+    except sqlite3.DatabaseError as exc:
+        if result.safety_copy is None and is_damage(exc):
+            raise _Damaged from None
+        reason = f"Could not restore {backup.name}: {exc}."
+        raise StoreError(f"{reason} {result.where_previous() or UNCHANGED}") from None
+    except StoreError as exc:
+        if result.safety_copy is None:
+            raise
+        raise StoreError(f"{exc} {result.where_previous()}") from None
     return result
 
 
@@ -149,19 +190,7 @@ def _with_companions(path: Path) -> list[Path]:
     return [*(path.with_name(path.name + extra) for extra in COMPANION_SUFFIXES), path]
 
 
-def _keep_previous(target: Path, backups_dir: Path, when: datetime) -> RestoreResult:
-    """A verified copy of the current file; if it is damaged, the file itself set aside."""
-    try:
-        return RestoreResult(
-            safety_copy=backup_to(target, backups_dir / timestamped_name("before-restore")))
-    except DatabaseInUseError as exc:
-        raise DatabaseInUseError(f"{exc} {UNCHANGED}") from None
-    except StoreError as exc:
-        if not _is_damaged(target, exc):
-            raise StoreError(f"{exc} {UNCHANGED}") from None
-    except OSError as exc:
-        raise StoreError(f"Could not copy {target.name} before the restore: "
-                         f"{exc.strerror or exc}. {UNCHANGED}") from None
+def _set_aside(target: Path, when: datetime) -> RestoreResult:
     # Renamed, not copied: the owner (or someone who repairs SQLite files) may still recover
     # rows from it, and a rename cannot fail half-way through the damaged pages.
     try:
@@ -183,26 +212,6 @@ def _is_damaged(target: Path, failure: StoreError) -> bool:
         return True
 
 
-def _refuse_if_in_use(target: Path) -> None:
-    """Another program writing to the file must let go first: SQLite's backup API, driven by
-    Python, would wait for it for ever."""
-    try:
-        conn = sqlite3.connect(target, timeout=IN_USE_WAIT_SECONDS, isolation_level=None)
-    except sqlite3.Error:
-        return  # the write below says what is wrong
-    try:
-        conn.execute("BEGIN IMMEDIATE")
-        conn.execute("ROLLBACK")
-    except sqlite3.Error as exc:
-        code = getattr(exc, "sqlite_errorcode", 0) & 0xFF
-        if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED):
-            raise DatabaseInUseError(
-                f"{target.name} is in use by another program (perhaps another window of the "
-                "app); close it and try again. Nothing was restored.") from None
-    finally:
-        conn.close()
-
-
 def _write(backup: Path, target: Path) -> None:
     create_private_file(target)
     src = sqlite3.connect(read_only_uri(backup), uri=True)
@@ -215,5 +224,15 @@ def _write(backup: Path, target: Path) -> None:
             out.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
             out.close()
+    finally:
+        src.close()
+
+
+def _write_into(backup: Path, held: sqlite3.Connection) -> None:
+    src = sqlite3.connect(read_only_uri(backup), uri=True)
+    try:
+        src.backup(held)
+        held.execute("PRAGMA journal_mode = WAL")
+        held.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         src.close()
