@@ -116,11 +116,15 @@ def restore_from(backup: Path, target: Path, backups_dir: Path,
         raise NotADatabaseError(f"{target} is a folder, not a database file. {UNCHANGED}")
     result = RestoreResult()
     if target.exists() and target.stat().st_size > 0:
-        try:
-            return _restore_held(backup, target, backups_dir)
-        except _Damaged:
-            # No copy can be made of a damaged file: renamed aside as it is, written anew.
+        # Looked at read-only first: holding a file opens it for writing, and closing that
+        # would fold its WAL into the damaged pages. A damaged file is set aside as it is.
+        if _damaged_now(target):
             result = _set_aside(target, when or datetime.now())
+        else:
+            try:
+                return _restore_held(backup, target, backups_dir)
+            except _Damaged:
+                result = _set_aside(target, when or datetime.now())
     try:
         _write(backup, target)
     except (StoreError, sqlite3.Error, OSError) as exc:
@@ -130,6 +134,15 @@ def restore_from(backup: Path, target: Path, backups_dir: Path,
             raise StoreError(f"{reason} {UNCHANGED}") from None
         raise StoreError(f"{reason} {result.where_previous()}".strip()) from None
     return result
+
+
+def _damaged_now(target: Path) -> bool:
+    try:
+        return bool(integrity_problems(target, quick=True))
+    except DatabaseInUseError:
+        return False  # held by another program: the hold below says so
+    except (StoreError, sqlite3.Error):
+        return True
 
 
 class _Damaged(Exception):

@@ -173,8 +173,8 @@ def test_a_commit_during_a_restore_lands_in_the_safety_copy_or_the_restored_file
         out, _ = writer.communicate(timeout=60)
     finally:
         writer.kill()
-    assert out.strip() == "Late" and safety is not None
-    assert "Late" in _names(safety) | _names(db_path)
+    assert out.strip() == "Late" and safety.safety_copy is not None
+    assert "Late" in _names(safety.safety_copy) | _names(db_path)
 
 
 def test_a_write_waits_for_another_writer_and_says_so(
