@@ -10,7 +10,7 @@ Run from the repository root with the project's virtualenv (as root, for the ful
 `mount -t tmpfs`; without that permission it is skipped with the reason printed):
 
     PYTHONPATH=. .venv/bin/python tests/faults/kill_trials.py [--trials 50] [--seed 1]
-        [--only import,restore,backup,bad,disk] [--keep]
+        [--only import,restore,backup,bad,disk] [--disk-mb 3] [--keep]
 
 About 8-10 minutes at the defaults on a 2-core machine.
 """
@@ -581,14 +581,14 @@ def refusal_trials(shop: Shop, work: Path) -> list[Refusal]:
 # -- a full disk --------------------------------------------------------------------------
 
 
-def full_disk(work: Path) -> list[tuple[str, str]]:
+def full_disk(work: Path, megabytes: int) -> list[tuple[str, str]]:
     mount = work / "tmpfs"
     mount.mkdir()
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=3m", "tmpfs", str(mount)],
-                          capture_output=True, text=True, check=False)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={megabytes}m", "tmpfs",
+                           str(mount)], capture_output=True, text=True, check=False)
     if done.returncode != 0:
         reason = (done.stderr.strip() or f"exit {done.returncode}").splitlines()[-1]
-        return [("skipped", f"cannot mount a 3 MB tmpfs: {reason}")]
+        return [("skipped", f"cannot mount a {megabytes} MB tmpfs: {reason}")]
     try:
         figures = on_full_disk(mount, work / "elsewhere")
     finally:
@@ -657,7 +657,7 @@ def print_tally(tally: Tally) -> None:
 
 
 def print_summary(tallies: list[Tally], refusals: list[Refusal],
-                  disk: list[tuple[str, str]] | None) -> None:
+                  disk: list[tuple[str, str]] | None, disk_mb: int) -> None:
     print("\n=== Summary ===")
     if tallies:
         print(f"{'kill -9 during':<15}{'trials':>7}{'killed':>7}{'writing':>8}{'rows lost':>10}"
@@ -681,7 +681,7 @@ def print_summary(tallies: list[Tally], refusals: list[Refusal],
                   f"({before} -> {after})")
             print(f"    {r.message}")
     if disk is not None:
-        print("\nfull disk (3 MB tmpfs):")
+        print(f"\nfull disk ({disk_mb} MB tmpfs):")
         for label, value in disk:
             print(f"  {label:<30}{value}")
 
@@ -692,6 +692,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", default=",".join(SECTIONS),
                         help=f"comma-separated sections of {', '.join(SECTIONS)}")
+    parser.add_argument("--disk-mb", type=int, default=3,
+                        help="size of the tmpfs the full-disk part fills (default 3; one "
+                        "committed chunk of 2,000 demo customers needs about 9)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder")
     args = parser.parse_args()
     only = set(args.only.split(","))
@@ -710,8 +713,8 @@ def main() -> int:
                 print_tally(tallies[-1])
                 sys.stdout.flush()
         refusals = refusal_trials(shop, work) if "bad" in only else []
-        disk = full_disk(work) if "disk" in only else None
-        print_summary(tallies, refusals, disk)
+        disk = full_disk(work, args.disk_mb) if "disk" in only else None
+        print_summary(tallies, refusals, disk, args.disk_mb)
         print(f"\nTotal time: {time.perf_counter() - started:.0f} s")
     finally:
         if args.keep:
