@@ -177,6 +177,9 @@ def run_gui(paths: AppPaths) -> int:
     failed: list[int] = []
 
     def attach() -> None:
+        if _other_window_shown(window, paths):
+            window.close()
+            return
         try:
             shop = _open_or_offer_backup(window, paths, computer)
         except Exception as exc:  # noqa: BLE001 - shown to the owner, never as a traceback
@@ -215,6 +218,30 @@ def _open_or_offer_backup(window: MainWindow, paths: AppPaths,
             raise
     _offer_backup(window, paths, set_aside_damaged(paths, computer))
     return open_shop(paths, computer=computer, what="window")
+
+
+def _other_window_shown(window: MainWindow, paths: AppPaths) -> bool:
+    """The file is open in another window of the app already: two windows on one file show
+    different data until each is refreshed, so the owner may bring that one forward instead.
+    True when they chose to (that window is asked to come forward; this one closes)."""
+    from smallbiz_crm.store.registrations import RAISE, ask, others
+
+    open_elsewhere = others(paths.db_file, what="window")
+    if not open_elsewhere:
+        return False
+    box = QMessageBox(QMessageBox.Icon.Question, APP_NAME, window.tr(
+        "{0} is already open on {1} {2}. Show that window instead? Two windows on one file "
+        "can show different data until each is refreshed.").format(
+            APP_NAME, paths.db_file.name, open_elsewhere[0].describe()), parent=window)
+    box.setObjectName("alreadyOpenQuestion")
+    show = box.addButton(window.tr("Show that window"), QMessageBox.ButtonRole.AcceptRole)
+    box.addButton(window.tr("Open here too"), QMessageBox.ButtonRole.RejectRole)
+    box.setDefaultButton(show)
+    box.exec()
+    if box.clickedButton() is not show:
+        return False
+    ask(open_elsewhere[0], RAISE)
+    return True
 
 
 def _offer_backup(window: MainWindow, paths: AppPaths, check: StartupCheck) -> None:

@@ -23,6 +23,7 @@ from smallbiz_crm.services.registry import Services
 from smallbiz_crm.services.startup_check import StartupCheck, check_database_at_start
 from smallbiz_crm.store.backup import integrity_problems, read_setting
 from smallbiz_crm.store.errors import DamagedDatabaseError
+from smallbiz_crm.store.files import shared_location_notice
 from smallbiz_crm.store.opening import open_database
 
 
@@ -37,6 +38,12 @@ class Shop:
 
     def close(self) -> None:
         self.services.close()
+
+    @property
+    def location_notice(self) -> str | None:
+        """Said when the data folder is synced (Dropbox, OneDrive…) or on a network share,
+        where SQLite files get damaged: the window shows it, a command prints it."""
+        return shared_location_notice(self.paths.db_file.parent)
 
 
 def computer_settings(paths: AppPaths) -> ComputerSettings:

@@ -126,6 +126,9 @@ def _shop(paths: AppPaths, create: bool = False, writes: bool = False) -> Iterat
         # A reading command (create=False) works on a read-only file and says so; a writing
         # one is refused with its one line when it tries.
         print(f"smallbiz-crm: {printable(notice)}", file=sys.stderr)
+    location = shop.location_notice
+    if location is not None and sys.stderr is not None:
+        print(f"smallbiz-crm: {location}", file=sys.stderr)
     # A write waiting for another window's (a big import) says so instead of looking stuck.
     shop.services.db.wait_listeners.append(
         lambda text: print(text, file=sys.stderr, flush=True) if sys.stderr else None)

@@ -118,3 +118,56 @@ def atomic_text(path: Path | str, encoding: str = "utf-8") -> contextlib.Abstrac
 def atomic_bytes(path: Path | str) -> contextlib.AbstractContextManager[IO[bytes]]:
     """As atomic_text, for a binary file (a PDF)."""
     return _atomic(path, lambda fd: os.fdopen(fd, "wb"))
+
+
+# Folder names the sync services give their folders (any level of the path).
+_SYNCED_NAMES = ("dropbox", "onedrive", "icloud drive", "icloud", "icloud~", "google drive",
+                 "googledrive", "my drive", "box sync", "pcloud", "nextcloud", "owncloud")
+# Linux file systems that live on another computer.
+_NETWORK_FS = ("nfs", "nfs4", "cifs", "smb", "smb3", "smbfs", "fuse.sshfs", "9p", "afs",
+               "fuse.rclone", "davfs", "fuse.davfs2")
+
+
+def shared_location(path: Path) -> str | None:
+    """The kind of synced or network folder `path` lives in ("Dropbox", "a network share"),
+    or None. Such folders copy an SQLite file while it is written and corrupt it."""
+    absolute = path.expanduser().absolute()
+    for part in absolute.parts:
+        lowered = part.casefold()
+        for name in _SYNCED_NAMES:
+            if lowered == name or lowered.startswith(name + " ") or lowered.startswith(
+                    name + "-") or (name == "icloud~" and lowered.startswith(name)):
+                return part
+    fs_type = _filesystem_type(absolute)
+    if fs_type is not None and fs_type.casefold() in _NETWORK_FS:
+        return "a network share"
+    return None
+
+
+def _filesystem_type(path: Path) -> str | None:
+    """The type of the mount holding `path`, from /proc/mounts (Linux); None elsewhere."""
+    try:
+        lines = Path("/proc/mounts").read_text(encoding="utf-8").splitlines()
+    except OSError:
+        return None
+    best: tuple[int, str] | None = None
+    text = str(path)
+    for line in lines:
+        fields = line.split()
+        if len(fields) < 3:
+            continue
+        mount = fields[1].replace("\\040", " ")
+        inside = text == mount or text.startswith(mount.rstrip("/") + "/")
+        if inside and (best is None or len(mount) > best[0]):
+            best = (len(mount), fields[2])
+    return best[1] if best else None
+
+
+def shared_location_notice(path: Path) -> str | None:
+    """What the owner is told when the data folder is synced or on a network share."""
+    where = shared_location(path)
+    if where is None:
+        return None
+    return (f"Your data is in {where}, which copies the file while the app writes it and can "
+            "damage it. Keep the data folder on this computer (the app makes its own daily "
+            "backups), or use a shared database for several computers.")

@@ -112,9 +112,11 @@ class MainWindow(QMainWindow):
         self.shop = shop
         services = shop.services
         self.setWindowTitle(self._title())
-        if services.db.read_only_notice is not None:  # a read-only file or a full disk
-            self.statusBar().addPermanentWidget(
-                QLabel(services.db.read_only_notice, objectName="readOnlyNotice"))
+        # A read-only file or a full disk; a data folder that is synced or on a network share.
+        for name, notice in (("readOnlyNotice", services.db.read_only_notice),
+                             ("locationNotice", shop.location_notice)):
+            if notice is not None:
+                self.statusBar().addPermanentWidget(QLabel(notice, objectName=name))
         self.ops = Operations(self.channel, self.tasks, self, self.log_file)
         ctx = WindowContext(self, shop, self.tasks, self.channel, self.ops, self.undo_stack,
                             self.log_file)
