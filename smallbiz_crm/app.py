@@ -76,7 +76,7 @@ def reopen_window(old: MainWindow, db_path: Path, paths: AppPaths, message: str)
         return
     window.setGeometry(old.geometry())
     if window.shop is not None:
-        watch_damage(window, window.shop, paths)
+        watch_store(window, window.shop, paths)
     _open_windows.append(window)
     window.show()
     watch_due_dates(window)
@@ -186,7 +186,7 @@ def run_gui(paths: AppPaths) -> int:
             failed.append(_refuse(_start_message(exc), window))
             window.close()
             return
-        watch_damage(window, shop, paths)
+        watch_store(window, shop, paths)
         try:
             window.attach(shop)
         except Exception:
@@ -268,20 +268,28 @@ def start_duties(window: MainWindow, paths: AppPaths) -> None:
     when_first_page_ready(window, window.duties.begin)
 
 
-def watch_damage(window: MainWindow, shop: Shop, paths: AppPaths) -> None:
+def watch_store(window: MainWindow, shop: Shop, paths: AppPaths) -> None:
     """From the first query on: SQLite's "malformed" at any moment stops writes (the store
-    refuses them) and sets the file aside with the newest good backup offered."""
-    relay = _DamageRelay(window)
+    refuses them) and sets the file aside with the newest good backup offered; a write that
+    waits for another writer says so in the status bar."""
+    relay = _StoreRelay(window)
     relay.damaged.connect(lambda: handle_damage(window, paths), Qt.ConnectionType.QueuedConnection)
     shop.services.db.damage_listeners.append(relay.damaged.emit)
+    relay.waiting.connect(lambda text: window.statusBar().showMessage(text, 10_000),
+                          Qt.ConnectionType.QueuedConnection)
+    shop.services.db.wait_listeners.append(relay.waiting.emit)
     if shop.services.db.damaged:
         relay.damaged.emit()
 
 
-class _DamageRelay(QObject):
-    """SQLite may report damage on a worker thread; the signal brings it to the UI thread."""
+class _StoreRelay(QObject):
+    """The store reports from whichever thread ran the query; the signals bring it to the UI
+    thread."""
 
     damaged = Signal()
+    # A write waiting for another window's or command's (a big import), from the writing
+    # thread: shown in the status bar so the window does not look stuck.
+    waiting = Signal(str)
 
 
 def handle_damage(window: MainWindow, paths: AppPaths) -> None:

@@ -342,6 +342,10 @@ class BackupService:
             raise ValidationError.single("backup",
                                          "That is the database itself, not a backup of it.")
         self._ask_others_to_close()
+        if self.default_dir.is_dir():
+            # A restore killed while writing its safety copy left a .partial here: the next
+            # restore (not only the next backup) takes it away.
+            remove_stale_partials(self.default_dir)
         return restore_from(backup_path, self.db_path, self.default_dir, when=self.clock())
 
     def _ask_others_to_close(self) -> None:

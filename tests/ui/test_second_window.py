@@ -82,3 +82,32 @@ def test_the_window_and_the_commands_say_the_data_folder_is_synced(
     assert main(["--db", str(db_file), "search", "Customer 001"]) == 0
     err = capsys.readouterr().err
     assert "Dropbox" in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_write_waiting_for_another_writer_says_so_in_the_status_bar(
+        qtbot: QtBot, tmp_path: Path) -> None:
+    import threading
+
+    from smallbiz_crm.store.engine import WAITING_MESSAGE
+
+    folder = tmp_path / "data"
+    make_shop(folder)
+    said: list[str] = []
+
+    def wait_from_a_task_thread() -> None:
+        windows = [w for w in app_module._open_windows + QApplication.topLevelWidgets()
+                   if getattr(w, "shop", None) is not None]
+        if windows and not said:
+            window = windows[0]
+            said.append("asked")
+            # As the store does on the thread whose write waits.
+            listeners = window.shop.services.db.wait_listeners
+            threading.Thread(target=lambda: [f(WAITING_MESSAGE) for f in listeners]).start()
+        for w in QApplication.topLevelWidgets():
+            status = getattr(w, "statusBar", None)
+            if callable(status) and status().currentMessage() == WAITING_MESSAGE:
+                said.append("shown")
+
+    assert run_app(folder, until=lambda: "shown" in said, on_tick=wait_from_a_task_thread,
+                   timeout_ms=20_000) == 0
+    assert "shown" in said

@@ -255,3 +255,26 @@ def test_redacting_a_message_keeps_its_shape_and_drops_the_data() -> None:
     assert "[SQL: INSERT INTO customer VALUES (?)]" in redacted
     for secret in ("Philippa", "555", "0134", "philippa.q@example.com"):
         assert secret not in redacted, redacted
+
+
+def test_a_restore_takes_away_the_partial_copy_a_killed_restore_left(tmp_path: Path) -> None:
+    """A restore killed while writing its safety copy leaves `before-restore-….db.partial`
+    in the backups folder; the next restore removes it (once it is stale and unlocked)."""
+    from smallbiz_crm.assembly import backups_for, open_shop
+    from smallbiz_crm.domain.records.customers import CustomerDraft
+    from smallbiz_crm.paths import resolve
+
+    paths = resolve(data_dir=tmp_path / "data")
+    paths.ensure_dirs()
+    shop = open_shop(paths)
+    shop.services.customers.create(CustomerDraft(name="Ann Lee"))
+    good = shop.backups.backup_now().path
+    shop.close()
+    left = paths.backups_dir / "before-restore-20261120-100000-000001.db.partial"
+    left.write_bytes(b"half a copy")
+    old = time.time() - 3600
+    os.utime(left, (old, old))
+
+    backups_for(paths).restore(good)
+
+    assert not left.exists()
