@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from smallbiz_crm.domain.kinds import CustomerKind
-from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerListRow, CustomerRecord
+from smallbiz_crm.domain.records.customers import CustomerDraft, CustomerRecord
 from smallbiz_crm.domain.validation import (
     Collector,
     ValidationError,
@@ -267,13 +267,6 @@ class CustomerDialog(QDialog):
 
     def _on_not_pursuing_toggled(self, checked: bool) -> None:
         self.not_pursuing_reason_edit.setEnabled(checked)
-
-    def search_referrers(self) -> list[CustomerListRow]:
-        """Fill the completer with the customers matching what is typed (at most 20)."""
-        return self.referred_by_edit.search()
-
-    def choose_referrer(self, customer_id: int | None, name: str = "") -> None:
-        self.referred_by_edit.choose(customer_id, name)
 
     @property
     def referred_by_id(self) -> int | None:

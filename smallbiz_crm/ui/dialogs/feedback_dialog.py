@@ -181,10 +181,6 @@ class FeedbackDialog(QDialog):
         """Fill the completer with customers matching what is typed; returns how many."""
         return len(self.customer_edit.search()) if self.customer_edit is not None else 0
 
-    def choose_customer(self, customer_id: int, name: str) -> None:
-        if self.customer_edit is not None:
-            self.customer_edit.choose(customer_id, name)
-
     # -- products ---------------------------------------------------------------------------
 
     def fill_products(self, select_id: int | None = None) -> None:

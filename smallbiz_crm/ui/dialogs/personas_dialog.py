@@ -121,10 +121,6 @@ class PersonasDialog(ListEditorDialog[PersonaRecord]):
         # Customers keep everything else; they only lose the persona.
         self.services.personas.delete(record_id)
 
-    def delete_persona(self, persona_id: int) -> None:
-        """Delete without asking (the button asks first); customers keep everything else."""
-        self.delete_record(persona_id)
-
     def delete_title(self) -> str:
         return self.tr("Delete persona")
 

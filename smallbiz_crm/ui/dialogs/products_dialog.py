@@ -91,9 +91,6 @@ class ProductsDialog(ListEditorDialog[ProductRecord]):
         # A mistake in the new product's name stays in view while the owner looks around.
         self.errors.label("name").hide()
 
-    def current_product_id(self) -> int | None:
-        return self.current_id()
-
     def select_product(self, product_id: int) -> None:
         self.select(product_id)
 
@@ -120,10 +117,6 @@ class ProductsDialog(ListEditorDialog[ProductRecord]):
 
     def remove(self, record_id: int) -> None:
         self.products.delete(record_id)
-
-    def delete_product(self, product_id: int) -> None:
-        """Delete without asking (the button asks first); its feedback stays."""
-        self.delete_record(product_id)
 
     def delete_title(self) -> str:
         return self.tr("Delete product")

@@ -65,12 +65,6 @@ class TagsDialog(ListEditorDialog[TagRecord]):
         assert record_id is not None  # tags are made on customers, never here
         return self.services.tags.rename(record_id, self.name_edit.text())
 
-    def rename_tag(self, tag_id: int, name: str) -> TagRecord:
-        """Rename and refresh; a ValidationError (empty, name taken) is the caller's to show."""
-        tag = self.services.tags.rename(tag_id, name)
-        self.show_saved(tag)
-        return tag
-
     def _on_rename(self) -> None:
         tag = self.record(self.current_id())
         if tag is not None and self.name_edit.text().strip() != tag.name:
