@@ -603,8 +603,10 @@ def on_full_disk(mount: Path, elsewhere: Path) -> list[tuple[str, str]]:
     run = run_cli(db, "demo", "--customers", str(SHOP_CUSTOMERS), folder=elsewhere)
     figures.append(("demo --customers 5000", f"exit {run.code} in {run.seconds:.1f} s: "
                                               f"{run.message()}"))
-    claimed = re.search(r"customers=(\d+)", run.out) or re.search(
-        r"([\d,]+) (?:sample )?customers?", run.message())
+    # "customers=N" on success; "N of M sample customers were saved" on a full disk.
+    claimed = (re.search(r"customers=(\d+)", run.out)
+               or re.search(r"([\d,]+) of [\d,]+ (?:sample )?customers?", run.message())
+               or re.search(r"([\d,]+) (?:sample )?customers?", run.message()))
     # Counted on a copy (with its WAL), so counting changes nothing on the full disk.
     copy = elsewhere / "copy" / "shop.db"
     if db.exists():
