@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -41,8 +42,14 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _program_name() -> str:
+    """smallbiz-crm or smallbiz-crm-cli, as the owner typed it (usage lines repeat it)."""
+    name = Path(sys.argv[0]).stem if sys.argv and sys.argv[0] else ""
+    return name if name.startswith("smallbiz-crm") else "smallbiz-crm"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="smallbiz-crm", description=f"{APP_NAME}: customers, follow-ups "
+    parser = _Parser(prog=_program_name(), description=f"{APP_NAME}: customers, follow-ups "
                      "and trust-building gestures for a small shop. With no command, opens "
                      "the window.")
     parser.add_argument("--version", action="version", version=f"{APP_NAME} {__version__}")
@@ -53,33 +60,37 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     demo = sub.add_parser("demo", help="fill the database with realistic sample data")
-    demo.add_argument("--customers", type=int, default=300, metavar="N")
-    demo.add_argument("--seed", type=int, default=1, metavar="S")
+    demo.add_argument("--customers", type=int, default=300, metavar="N",
+                      help="how many sample customers to add (default 300)")
+    demo.add_argument("--seed", type=int, default=1, metavar="S",
+                      help="the same seed gives the same sample data (default 1)")
 
     sub.add_parser("today", help="print what is overdue, due today, waiting for an answer, "
                    "birthdays in the next 7 days and who is losing touch")
 
     search = sub.add_parser("search", help="find customers; prints id, name, company, email, "
                             "phone separated by tabs")
-    search.add_argument("query")
-    search.add_argument("--limit", type=int, default=50)
+    search.add_argument("query", help="any part of a name, company, email, phone or note")
+    search.add_argument("--limit", type=int, default=50, metavar="N",
+                        help="at most this many matches (default 50)")
 
     imp = sub.add_parser("import", help="import customers from a CSV or vCard (.vcf) file")
-    imp.add_argument("format", choices=["csv", "vcard"])
-    imp.add_argument("file")
+    imp.add_argument("format", choices=["csv", "vcard"], help="the kind of file")
+    imp.add_argument("file", help="the file to import")
     imp.add_argument("--dry-run", action="store_true", help="check the file, import nothing")
 
     exp = sub.add_parser("export", help="write customers (csv, vcard), every table (json) or "
                          "open follow-ups and concern deadlines (ics) to a file")
-    exp.add_argument("format", choices=["csv", "vcard", "json", "ics"])
-    exp.add_argument("file")
+    exp.add_argument("format", choices=["csv", "vcard", "json", "ics"],
+                     help="the kind of file to write")
+    exp.add_argument("file", help="the file to write")
 
     backup = sub.add_parser("backup", help="write a verified copy of the database")
     backup.add_argument("dest", nargs="?", help="file or folder (default: the backups folder)")
 
     restore = sub.add_parser("restore", help="replace the database with a backup "
                              "(the current file is backed up first)")
-    restore.add_argument("backup")
+    restore.add_argument("backup", help="the backup file to bring back")
 
     sub.add_parser("check", help="check the file's integrity and schema revision")
 
@@ -89,14 +100,16 @@ def build_parser() -> argparse.ArgumentParser:
                                     parser_class=_Parser)
     summary = reports.add_parser("summary", help="one customer's relationship summary")
     summary.add_argument("customer_id", type=int, metavar="ID", help="the id `search` prints")
-    summary.add_argument("-o", "--output", required=True, metavar="FILE")
+    summary.add_argument("-o", "--output", required=True, metavar="FILE",
+                         help="the PDF to write")
     checklist = reports.add_parser("checklist", help="the open follow-ups to work through on "
                                    "paper (default: overdue plus the next 7 days)")
     checklist.add_argument("--from", dest="date_from", type=_day, metavar="DATE",
                            help="first day, YYYY-MM-DD (default: today)")
     checklist.add_argument("--to", dest="date_to", type=_day, metavar="DATE",
                            help="last day, YYYY-MM-DD (default: six days after the first)")
-    checklist.add_argument("-o", "--output", required=True, metavar="FILE")
+    checklist.add_argument("-o", "--output", required=True, metavar="FILE",
+                           help="the PDF to write")
     return parser
 
 
@@ -156,7 +169,10 @@ def cmd_demo(args: argparse.Namespace, paths: AppPaths) -> int:
         services = shop.services
         summary = fill_demo(services.db, customers=args.customers, seed=args.seed,
                             progress=_progress("demo customers"))
-    print(f"Filled {paths.db_file} with sample data: {summary}")
+    print(f"Filled {paths.db_file} with sample data: {summary.customers:,} customers, "
+          f"{summary.interactions:,} interactions, {summary.follow_ups:,} follow-ups, "
+          f"{summary.gestures:,} gestures, {summary.concerns:,} concerns and "
+          f"{summary.feedback:,} pieces of feedback.")
     return EXIT_OK
 
 
@@ -177,7 +193,17 @@ def cmd_search(args: argparse.Namespace, paths: AppPaths) -> int:
     for row in rows:
         fields = (str(row.id), row.name, row.company, row.email, row.phone)
         print("\t".join(printable(field.replace("\t", " ")) for field in fields))
+    # Said on stderr, so a script reading the rows from stdout gets only rows.
+    if not rows:
+        _note(f"No customers match '{printable(args.query)}'.")
+    elif len(rows) == args.limit:
+        _note(f"Showing the first {args.limit:,} matches; use --limit N to see more.")
     return EXIT_OK
+
+
+def _note(text: str) -> None:
+    if sys.stderr is not None:
+        print(text, file=sys.stderr)
 
 
 def cmd_import(args: argparse.Namespace, paths: AppPaths) -> int:
@@ -334,6 +360,17 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, AppPaths], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _main(argv)
+    except BrokenPipeError:
+        # `smallbiz-crm-cli search a | head`: the reader stopped; that is not an error.
+        # Point stdout at nothing so the interpreter's final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_OK
+
+
+def _main(argv: Sequence[str] | None) -> int:
     args = build_parser().parse_args(argv)
     paths = resolve(db=args.db, data_dir=args.data_dir)
     if args.command is None:
@@ -356,6 +393,8 @@ def run_command(args: argparse.Namespace, paths: AppPaths) -> int:
         return COMMANDS[args.command](args, paths)
     except KeyboardInterrupt:
         return _fail("Stopped. Everything committed before the stop is kept.")
+    except BrokenPipeError:
+        raise  # the reader of our output stopped (`| head`): main() ends quietly
     except Exception as exc:  # noqa: BLE001 - the one place that turns errors into one line
         message = user_message(exc)
         if message is None:

@@ -48,7 +48,7 @@ def _event(uid: str, stamp: str, sequence: int, start: str, end: str, summary: s
         f"DTSTAMP:{stamp}",
         f"SEQUENCE:{max(0, sequence)}",
         start,
-        end,
+        *([end] if end else []),
         _text("SUMMARY", summary),
         _text("DESCRIPTION", description),
         _text("CATEGORIES", category),
@@ -106,7 +106,9 @@ def ics_chunks(db: Database, now: datetime) -> tuple[list[str], int]:
     for cid, due_at, received_at, text, kind, version, name, phone in concern_rows:
         start = f"{due_at:%Y%m%dT%H%M%S}"
         chunks.append(_event(
-            concern_uid(cid), stamp, version - 1, f"DTSTART:{start}", f"DTEND:{start}",
+            # A deadline, a moment: no DTEND (RFC 5545 3.6.1: it ends when it starts; a DTEND
+            # equal to DTSTART is invalid, 3.8.2.2).
+            concern_uid(cid), stamp, version - 1, f"DTSTART:{start}", "",
             f"Answer {name}: {' '.join(text.split())}",
             _lines(f"Phone: {phone}" if phone else "",
                    f"{kind.capitalize()} received {received_at:%Y-%m-%d %H:%M}",
