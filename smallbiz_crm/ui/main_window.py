@@ -6,7 +6,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QSettings, QSize, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtGui import QCloseEvent, QUndoStack
 from PySide6.QtWidgets import (
     QLabel,
@@ -36,6 +36,7 @@ from smallbiz_crm.ui.pages.areas import (
 from smallbiz_crm.ui.pages.placeholder import PlaceholderPage
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.text import count_text
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen
 
 if TYPE_CHECKING:
     from smallbiz_crm.assembly import Shop
@@ -66,7 +67,7 @@ class MainWindow(QMainWindow):
         self.duties: QObject | None = None  # the start-up duties, set by the app
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
-        self.resize(QSize(1280, 800))
+        fit_to_screen(self, 1280, 800)
 
         self.navigation = QListWidget(objectName="navigation")
         self.navigation.setMaximumWidth(220)
@@ -214,9 +215,8 @@ class MainWindow(QMainWindow):
     def _on_page_shown(self, index: int) -> None:
         if index != PAGE_CUSTOMERS:
             self.statusBar().clearMessage()  # "290 customers shown" is about the list only
-        refresh = getattr(self.pages.widget(index), "refresh", None)
-        if callable(refresh) and index != PAGE_CUSTOMERS:
-            refresh()
+        if index != PAGE_CUSTOMERS:  # the workspace refreshes itself from the change channel
+            self.pages.widget(index).refresh()  # type: ignore[union-attr]
 
     def _on_list_reloaded(self, count: int) -> None:
         self.statusBar().showMessage(count_text(count) + self.tr(" shown"))

@@ -25,7 +25,7 @@ from smallbiz_crm.ui.dialogs.cadence_steps import CadenceStepsEditor
 from smallbiz_crm.ui.dialogs.list_editor import COL_NAME, ListEditorDialog
 from smallbiz_crm.ui.dialogs.list_editor_layout import editor_form
 from smallbiz_crm.ui.models.follow_up_table import kind_label
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 
 
 def _tr(text: str) -> str:
@@ -56,7 +56,7 @@ class CadencesDialog(ListEditorDialog[CadenceRecord]):
         self.setObjectName("cadencesDialog")
         self.setWindowTitle(self.tr("Cadences"))
         self.cadences = services.cadences
-        self.resize(980, 560)
+        fit_to_screen(self, 980, 560)
 
         self.cadence_list = self.make_list("cadenceList", [self.tr("Cadence")])
         new_button = self.make_new_button(self.tr("&New cadence"), "newCadence")

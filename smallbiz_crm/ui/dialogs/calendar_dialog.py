@@ -42,7 +42,7 @@ from smallbiz_crm.services.calendar_settings import (
 )
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.widgets.form import FieldErrors, make_error_label
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 
 DAY_ROLE = Qt.ItemDataRole.UserRole
 # Adding a closure range longer than this is surely a mistyped year.
@@ -197,7 +197,7 @@ class CalendarDialog(QDialog):
         layout.addLayout(lists, 1)
         layout.addWidget(self.status_label)
         layout.addWidget(buttons)
-        self.resize(740, 500)
+        fit_to_screen(self, 740, 500)
 
         self._load(current)
 

@@ -30,7 +30,7 @@ from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.errors import NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.widgets.form import FieldErrors
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 
 ACTION_KEYS = {Qt.Key.Key_D: ChecklistAction.DONE, Qt.Key.Key_S: ChecklistAction.SNOOZE,
                Qt.Key.Key_K: ChecklistAction.SKIP}
@@ -84,7 +84,7 @@ class ChecklistResultsDialog(QDialog):
         self.services = services
         self.checklist = checklist
         self.entered: list[EnteredResult] = []
-        self.resize(620, 560)
+        fit_to_screen(self, 620, 560)
 
         items = checklist.items
         info = named(QLabel(self.tr(

@@ -35,7 +35,7 @@ from smallbiz_crm.services.errors import ConflictError, NotFoundError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.widgets.customer_picker import CustomerPicker
 from smallbiz_crm.ui.widgets.form import FieldErrors
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 
 _ModelIndex = QModelIndex | QPersistentModelIndex
 
@@ -206,7 +206,7 @@ class CustomerDialog(QDialog):
         layout.addLayout(columns, 1)
         layout.addWidget(self.errors.general)
         layout.addWidget(buttons)
-        self.resize(880, 500)
+        fit_to_screen(self, 880, 500)
 
         self.persona_combo.currentIndexChanged.connect(self._on_persona_changed)
         self.not_pursuing_check.toggled.connect(self._on_not_pursuing_toggled)

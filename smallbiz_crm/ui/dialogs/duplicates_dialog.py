@@ -35,7 +35,7 @@ from smallbiz_crm.ui.models.duplicate_pairs import (
 from smallbiz_crm.ui.tasks import Task, TaskRunner
 from smallbiz_crm.ui.text import count_text
 from smallbiz_crm.ui.widgets.merge_preview import CustomerPreview
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 from smallbiz_crm.user_errors import user_message
 
 # The list shows at most this many pairs, surest first; the owner searches again for more.
@@ -62,7 +62,7 @@ class DuplicatesDialog(QDialog):
         self._closed = False
         self.setObjectName("duplicatesDialog")
         self.setWindowTitle(self.tr("Possible duplicates"))
-        self.resize(980, 700)
+        fit_to_screen(self, 980, 700)
 
         intro = QLabel(self.tr(
             "These customers may have been entered twice. Choose a pair, compare the two, "

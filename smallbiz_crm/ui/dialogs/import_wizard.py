@@ -63,6 +63,7 @@ from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.tasks import Task, TaskRunner
 from smallbiz_crm.ui.text import count_text
 from smallbiz_crm.ui.widgets.form import make_error_label
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen
 from smallbiz_crm.user_errors import user_message
 
 PREVIEW_ROWS = 10
@@ -945,7 +946,7 @@ class ImportWizard(QWizard):
             self.setPage(page_id, page)
         self.setStartId(self.PAGE_FILE)
         self.select_region(self.region)
-        self.resize(960, 680)
+        fit_to_screen(self, 960, 680)
         if path is not None:
             self.load(Path(path))
 

@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.errors import show_error
 from smallbiz_crm.ui.tasks import Progress, Task, TaskRunner
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 
 ZOOM_STEP = 1.25
 MIN_ZOOM = 0.25
@@ -78,7 +78,7 @@ class PdfPreviewDialog(QDialog):
         self.temporary = temporary
         self.title = title or self.pdf_path.stem
         self.setWindowTitle(self.title)
-        self.resize(860, 980)
+        fit_to_screen(self, 860, 980)
 
         self.document = QPdfDocument(self)
         self.view = named(QPdfView(self), "pdfView")

@@ -9,7 +9,7 @@ from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.list_editor import COL_NAME, ListEditorDialog
 from smallbiz_crm.ui.dialogs.list_editor_layout import editor_form, heading_label
 from smallbiz_crm.ui.text import count_text
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 
 
 def text_box(object_name: str, placeholder: str, lines: int) -> QPlainTextEdit:
@@ -30,7 +30,7 @@ class PersonasDialog(ListEditorDialog[PersonaRecord]):
         super().__init__(services, parent)
         self.setObjectName("personasDialog")
         self.setWindowTitle(self.tr("Personas"))
-        self.resize(900, 560)
+        fit_to_screen(self, 900, 560)
 
         self.persona_list = self.make_list("personaList",
                                            [self.tr("Persona"), self.tr("Customers")])

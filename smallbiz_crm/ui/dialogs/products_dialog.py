@@ -12,7 +12,7 @@ from smallbiz_crm.domain.validation import ValidationError
 from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.list_editor import ListEditorDialog
 from smallbiz_crm.ui.dialogs.list_editor_layout import editor_form
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 
 
 class ProductsDialog(ListEditorDialog[ProductRecord]):
@@ -25,7 +25,7 @@ class ProductsDialog(ListEditorDialog[ProductRecord]):
         self.setObjectName("productsDialog")
         self.products = services.products
         self.setWindowTitle(self.tr("Products"))
-        self.resize(560, 500)
+        fit_to_screen(self, 560, 500)
 
         self.new_name_edit = named(QLineEdit(), "newProductName")
         self.new_name_edit.setPlaceholderText(self.tr("A product or service you sell"))

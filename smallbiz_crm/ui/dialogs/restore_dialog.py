@@ -33,7 +33,7 @@ from smallbiz_crm.ui.models.backup_table import (
 )
 from smallbiz_crm.ui.tasks import TaskRunner
 from smallbiz_crm.ui.widgets.form import make_error_label
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 from smallbiz_crm.user_errors import user_message
 
 
@@ -121,7 +121,7 @@ class RestoreDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.status_label)
         layout.addLayout(buttons)
-        self.resize(760, 460)
+        fit_to_screen(self, 760, 460)
         self.reload()
 
     # -- the list -----------------------------------------------------------------------------

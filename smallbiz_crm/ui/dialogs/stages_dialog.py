@@ -25,7 +25,7 @@ from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.list_editor import COL_NAME, ListEditorDialog
 from smallbiz_crm.ui.dialogs.list_editor_layout import editor_form, heading_label
 from smallbiz_crm.ui.text import count_text
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 from smallbiz_crm.user_errors import user_message
 
 MAX_RHYTHM_DAYS = 3650
@@ -79,7 +79,7 @@ class StagesDialog(ListEditorDialog[StageRecord]):
         super().__init__(services, parent)
         self.setObjectName("stagesDialog")
         self.setWindowTitle(self.tr("Journey stages"))
-        self.resize(900, 520)
+        fit_to_screen(self, 900, 520)
 
         self.stage_list = self.make_list(
             "stageList", [self.tr("Stage"), self.tr("Customers"), self.tr("In touch every")])

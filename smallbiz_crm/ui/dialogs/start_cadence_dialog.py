@@ -30,7 +30,7 @@ from smallbiz_crm.ui.dialogs.follow_up_dialog import from_qdate, to_qdate
 from smallbiz_crm.ui.models.follow_up_table import due_text, kind_label
 from smallbiz_crm.ui.widgets.customer_picker import CustomerPicker
 from smallbiz_crm.ui.widgets.form import FieldErrors
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 from smallbiz_crm.user_errors import user_message
 
 ID_ROLE = Qt.ItemDataRole.UserRole
@@ -102,7 +102,7 @@ class ApplyCadenceDialog(QDialog):
         layout.addLayout(form, 1)
         layout.addWidget(self.errors.general)
         layout.addWidget(buttons)
-        self.resize(600, 420)
+        fit_to_screen(self, 600, 420)
         self.remove_button.setEnabled(False)
         self.customer_list.itemSelectionChanged.connect(
             lambda: self.remove_button.setEnabled(bool(self.customer_list.selectedItems())))

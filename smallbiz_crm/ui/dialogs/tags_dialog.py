@@ -9,7 +9,7 @@ from smallbiz_crm.services.registry import Services
 from smallbiz_crm.ui.dialogs.list_editor import ListEditorDialog
 from smallbiz_crm.ui.dialogs.list_editor_layout import editor_form
 from smallbiz_crm.ui.text import count_text
-from smallbiz_crm.ui.widgets.qt_helpers import named
+from smallbiz_crm.ui.widgets.qt_helpers import fit_to_screen, named
 
 
 class TagsDialog(ListEditorDialog[TagRecord]):
@@ -21,7 +21,7 @@ class TagsDialog(ListEditorDialog[TagRecord]):
         super().__init__(services, parent)
         self.setObjectName("tagsDialog")
         self.setWindowTitle(self.tr("Tags"))
-        self.resize(480, 460)
+        fit_to_screen(self, 480, 460)
 
         self.tag_list = self.make_list("tagList", [self.tr("Tag"), self.tr("Customers")])
         # Tags are made where they are used; this page only tidies them.

@@ -45,3 +45,21 @@ def ask_save_changes(parent: QWidget, question: str, object_name: str) -> int:
     box.setObjectName(object_name)
     box.setDefaultButton(QMessageBox.StandardButton.Save)
     return box.exec()
+
+
+# Room left around a window on its screen (title bar, panels, a docked taskbar).
+SCREEN_MARGIN = 48
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> None:
+    """Resize to width × height, or less where the screen the widget opens on (its parent's,
+    else the primary one) is smaller: a 1366×768 laptop must see a whole window."""
+    from PySide6.QtGui import QGuiApplication
+
+    anchor = widget.parentWidget() or widget
+    screen = anchor.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        room = screen.availableGeometry()
+        width = min(width, max(room.width() - SCREEN_MARGIN, 320))
+        height = min(height, max(room.height() - SCREEN_MARGIN, 240))
+    widget.resize(width, height)
