@@ -48,23 +48,32 @@ def run_app(folder: Path, until: Callable[[], bool], on_tick: Callable[[], None]
             timeout_ms: int = 60_000) -> int:
     """Start the app as `smallbiz-crm --data-dir DIR` does; quit once `until()` holds."""
     waited = [0]
+    over = [False]
 
     def poll() -> None:
+        if over[0]:
+            return  # the app has returned: a late tick must not quit a later test's loops
         if on_tick is not None:
             on_tick()
         waited[0] += 50
         if until() or waited[0] > timeout_ms:
+            over[0] = True
             for widget in QApplication.topLevelWidgets():
                 widget.close()
             QApplication.quit()
             return
         QTimer.singleShot(50, poll)
 
+    # A window an earlier test closed outside the app's loop left a Quit behind: taken here,
+    # before the app's loop starts (which would otherwise end at once).
+    QApplication.sendPostedEvents()
+    QApplication.processEvents()
     QTimer.singleShot(50, poll)
     hook = sys.excepthook
     try:
         return main(["--data-dir", str(folder)])
     finally:
+        over[0] = True
         sys.excepthook = hook  # the app installs its own; later tests want pytest's
         # Closing the app's last window posts one more Quit; left pending, it would end every
         # later test's event loop at once. A short run of the application's loop takes it.
