@@ -44,8 +44,7 @@ if TYPE_CHECKING:
     from smallbiz_crm.services.registry import Services
 
 class MainWindow(QMainWindow):
-    """Built in two steps so the window is on screen at once: the frame and navigation first
-    (nothing here imports the database layer), then `attach(shop)` adds the pages."""
+    """Built in two steps: the frame at once (no database layer yet), then attach(shop)."""
 
     # Asks the app to open another database file in a new window (the sample data).
     open_database_requested = Signal(object)
@@ -247,4 +246,5 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/splitter", self.main_splitter.saveState())
         self.close_database()
         self.settings.sync()
+        Path(self.settings.fileName()).chmod(0o600)  # the layout too is for the owner only
         super().closeEvent(event)

@@ -99,6 +99,7 @@ def test_starting_the_app_takes_a_verified_backup_without_a_click(
     with sqlite3.connect(backup) as conn:
         assert conn.execute("SELECT count(*) FROM customer").fetchone()[0] == len(NAMES)
     assert backup.stat().st_mode & 0o077 == 0  # the owner's eyes only
+    assert (folder / "window.ini").stat().st_mode & 0o777 == 0o600
 
 
 def damage_customer_pages(db_file: Path) -> None:
